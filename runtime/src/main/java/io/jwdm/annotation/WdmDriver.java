@@ -40,4 +40,10 @@ public @interface WdmDriver {
    * for a device that reports one of them.
    */
   String[] hardwareIds() default {};
+
+  /**
+   * Whether the driver is the function driver of those devices or a filter above or below it.
+   * Defaults to {@link DriverRole#FUNCTION}.
+   */
+  DriverRole role() default DriverRole.FUNCTION;
 }

@@ -27,4 +27,10 @@ public interface DriverObject {
 
   /** Sets {@code DriverObject->DriverUnload}. A driver without one can never be unloaded. */
   void setDriverUnload(DriverUnload routine);
+
+  /** {@code DriverObject->DeviceObject}: the most recently created device object, or null. */
+  DeviceObject deviceObject();
+
+  /** The kernel's services: every service a driver may call. */
+  KernelServices kernel();
 }

@@ -1,5 +1,6 @@
 package io.jwdm.spi;
 
+import io.jwdm.annotation.DriverRole;
 import io.jwdm.kernel.DriverObject;
 import io.jwdm.kernel.NtStatus;
 import java.util.List;
@@ -34,6 +35,14 @@ public interface DriverGlue {
 
   /** The PnP hardware IDs a WDM driver serves, in declaration order; empty for a legacy driver. */
   List<String> hardwareIds();
+
+  /**
+   * A WDM driver's place in the device stacks of its hardware IDs ({@code @WdmDriver(role)});
+   * {@link DriverRole#FUNCTION} for a legacy driver.
+   */
+  default DriverRole role() {
+    return DriverRole.FUNCTION;
+  }
 
   /** True for a {@code @LegacyDriver(permanent = true)}: a driver with no Unload routine. */
   boolean permanent();

@@ -1,0 +1,825 @@
+package io.jwdm.host;
+
+import io.jwdm.annotation.DriverRole;
+import io.jwdm.kernel.DriverDispatch;
+import io.jwdm.kernel.DriverUnload;
+import io.jwdm.kernel.IoCompletionRoutine;
+import io.jwdm.kernel.Irql;
+import io.jwdm.kernel.MajorFunction;
+import io.jwdm.kernel.NtStatus;
+import io.jwdm.kernel.Wdm;
+import io.jwdm.spi.DriverGlue;
+import io.jwdm.spi.DriverModel;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The I/O manager: driver loading and unloading, device deletion, IRP routing and completion, and
+ * the caller's side of I/O (open, read, write, device control, close).
+ */
+final class IoManager {
+  /** The largest buffer a caller may pass: 64 MiB. */
+  static final int MAX_BUFFER = 64 << 20;
+
+  private final KernelCore core;
+  private final Services services;
+  private final ObjectNamespace namespace = new ObjectNamespace();
+  /** Installed driver packages by upper-case name, in installation order. */
+  private final Map<String, DriverGlue> installed = new LinkedHashMap<>();
+  /** Loaded drivers (including those unloading) by upper-case name. */
+  private final Map<String, DriverObjectImpl> drivers = new LinkedHashMap<>();
+  /** Devices deleted while still referenced; they go when their last reference does. */
+  private final List<DeviceObjectImpl> zombies = new ArrayList<>();
+  private final List<Handle> handles = new ArrayList<>();
+  private PnpManager pnp;
+  private long nextHandle = 4;
+
+  IoManager(KernelCore core, Services services) {
+    this.core = core;
+    this.services = services;
+  }
+
+  void connect(PnpManager pnp) {
+    this.pnp = pnp;
+  }
+
+  ObjectNamespace namespace() {
+    return namespace;
+  }
+
+  Services services() {
+    return services;
+  }
+
+  private static String key(String name) {
+    return name.toUpperCase(Locale.ROOT);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Installation and loading
+
+  void install(DriverGlue glue) {
+    String name = glue.driverName();
+    synchronized (core.lock) {
+      DriverGlue existing = installed.get(key(name));
+      if (existing != null && existing != glue) {
+        throw new IllegalStateException("a driver named " + name + " is already installed ("
+            + existing.driverClass().getName() + ")");
+      }
+      installed.put(key(name), glue);
+    }
+  }
+
+  /** Removes an installed package; for replacing it. */
+  void uninstall(String name) {
+    synchronized (core.lock) {
+      installed.remove(key(name));
+    }
+  }
+
+  DriverGlue installed(String name) {
+    synchronized (core.lock) {
+      return installed.get(key(name));
+    }
+  }
+
+  List<DriverGlue> installedGlue() {
+    synchronized (core.lock) {
+      return new ArrayList<>(installed.values());
+    }
+  }
+
+  DriverObjectImpl loaded(String name) {
+    synchronized (core.lock) {
+      return drivers.get(key(name));
+    }
+  }
+
+  List<DriverObjectImpl> loadedDrivers() {
+    synchronized (core.lock) {
+      return new ArrayList<>(drivers.values());
+    }
+  }
+
+  /**
+   * Loads an installed driver: creates its driver object and runs DriverEntry. Returns the loaded
+   * driver object, or the failure status in {@code status[0]}.
+   */
+  DriverObjectImpl load(DriverGlue glue, NtStatus[] status) {
+    String name = glue.driverName();
+    if (glue.spiVersion() != DriverGlue.SPI_VERSION) {
+      status[0] = NtStatus.INVALID_IMAGE_FORMAT;
+      core.trace("LoadRefused", name, "glue was generated for SPI version " + glue.spiVersion()
+          + "; this kernel implements version " + DriverGlue.SPI_VERSION);
+      return null;
+    }
+    DriverObjectImpl driver;
+    synchronized (core.lock) {
+      if (drivers.containsKey(key(name))) {
+        status[0] = NtStatus.IMAGE_ALREADY_LOADED;
+        return null;
+      }
+      DriverRole role = glue.model() == DriverModel.WDM ? glue.role() : DriverRole.FUNCTION;
+      driver = new DriverObjectImpl(core, services, glue, name, glue.model(), role,
+          glue.hardwareIds());
+      drivers.put(key(name), driver);
+    }
+    String registryPath = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\" + name;
+    core.trace("DriverEntry", name, "calling");
+    NtStatus result = core.callRoutine(driver, Irql.PASSIVE_LEVEL, "DriverEntry",
+        () -> glue.driverEntry(driver, registryPath));
+    if (result == null) {
+      throw core.bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005L, driver.address(), 0,
+          0, driver, name + " returned null from DriverEntry", null);
+    }
+    if (!result.isSuccess()) {
+      core.trace("DriverEntry", name, "failed: " + result + "; Unload is not called");
+      reclaim(driver, "DriverEntry failed");
+      synchronized (core.lock) {
+        driver.state = DriverObjectImpl.State.UNLOADED;
+        drivers.remove(key(name));
+        driver.release();
+      }
+      status[0] = result;
+      return null;
+    }
+    synchronized (core.lock) {
+      for (DeviceObjectImpl device : driver.devices) {
+        device.setFlags(device.flags() & ~Wdm.DO_DEVICE_INITIALIZING);
+      }
+      driver.state = DriverObjectImpl.State.LOADED;
+    }
+    core.trace("DriverEntry", name, "returned " + result);
+    status[0] = result;
+    return driver;
+  }
+
+  /** ZwUnloadDriver: refuses PnP drivers and drivers without Unload; may leave the unload pending. */
+  NtStatus requestUnload(String name) {
+    DriverObjectImpl driver;
+    synchronized (core.lock) {
+      driver = drivers.get(key(name));
+      if (driver == null) {
+        return NtStatus.OBJECT_NAME_NOT_FOUND;
+      }
+      if (driver.model() == DriverModel.WDM) {
+        core.trace("UnloadRefused", driver.name(),
+            "a PnP driver is unloaded by the PnP manager after its last device is removed");
+        return NtStatus.INVALID_DEVICE_REQUEST;
+      }
+      if (driver.unload() == null) {
+        core.trace("UnloadRefused", driver.name(), "the driver has no Unload routine");
+        return NtStatus.INVALID_DEVICE_REQUEST;
+      }
+      if (driver.state != DriverObjectImpl.State.LOADED) {
+        return driver.state == DriverObjectImpl.State.UNLOAD_PENDING
+            ? NtStatus.PENDING : NtStatus.DELETE_PENDING;
+      }
+      driver.state = DriverObjectImpl.State.UNLOAD_PENDING;
+    }
+    core.trace("UnloadRequested", driver.name(), "unload pending");
+    if (tryUnload(driver)) {
+      return NtStatus.SUCCESS;
+    }
+    core.trace("UnloadWaiting", driver.name(), "waiting for references: " + referenceSummary(driver));
+    return NtStatus.PENDING;
+  }
+
+  /** Marks a PnP driver whose last device is gone for unloading. */
+  void unloadIfNoDevices(DriverObjectImpl driver) {
+    synchronized (core.lock) {
+      if (driver.model() != DriverModel.WDM || driver.state != DriverObjectImpl.State.LOADED
+          || !driver.devices.isEmpty() || zombiesOf(driver) > 0) {
+        return;
+      }
+      driver.state = DriverObjectImpl.State.UNLOAD_PENDING;
+    }
+    core.trace("LastDeviceGone", driver.name(), "the PnP manager unloads the driver");
+    core.defer(() -> tryUnload(driver));
+  }
+
+  private int zombiesOf(DriverObjectImpl driver) {
+    int count = 0;
+    for (DeviceObjectImpl zombie : zombies) {
+      if (zombie.driver() == driver) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private boolean readyToUnload(DriverObjectImpl driver) {
+    if (driver.state != DriverObjectImpl.State.UNLOAD_PENDING || driver.activeRoutines() > 0) {
+      return false;
+    }
+    for (DeviceObjectImpl device : driver.devices) {
+      if (device.referenceCount > 0 || device.attachedDevice != null) {
+        return false;
+      }
+    }
+    return zombiesOf(driver) == 0;
+  }
+
+  String referenceSummary(DriverObjectImpl driver) {
+    synchronized (core.lock) {
+      StringBuilder out = new StringBuilder();
+      for (DeviceObjectImpl device : driver.devices) {
+        if (device.referenceCount > 0 || device.attachedDevice != null) {
+          out.append(device.describe()).append(": ").append(device.referenceCount)
+              .append(" reference(s)");
+          if (device.attachedDevice != null) {
+            out.append(", ").append(device.attachedDevice.driver().name()).append(" attached");
+          }
+          out.append("; ");
+        }
+      }
+      for (Handle handle : handles) {
+        if (handle.file().device.driver() == driver) {
+          out.append("handle ").append(handle.id()).append(" held by ").append(handle.owner())
+              .append("; ");
+        }
+      }
+      return out.length() == 0 ? "none" : out.substring(0, out.length() - 2);
+    }
+  }
+
+  /**
+   * Runs the Unload routine if the driver is ready: unload pending, no routine running, no
+   * references. Unload runs at PASSIVE_LEVEL on the calling kernel thread, never inside another
+   * routine.
+   */
+  boolean tryUnload(DriverObjectImpl driver) {
+    if (core.thread().routineDepth > 0) {
+      core.defer(() -> tryUnload(driver));
+      return false;
+    }
+    DriverUnload unload;
+    synchronized (core.lock) {
+      if (!readyToUnload(driver)) {
+        return false;
+      }
+      driver.state = DriverObjectImpl.State.UNLOADING;
+      unload = driver.unload();
+    }
+    if (unload != null) {
+      core.trace("Unload", driver.name(), "calling");
+      core.callRoutine(driver, Irql.PASSIVE_LEVEL, "Unload", () -> {
+        unload.unload(driver);
+        return null;
+      });
+    }
+    reclaim(driver, "Unload");
+    synchronized (core.lock) {
+      driver.state = DriverObjectImpl.State.UNLOADED;
+      drivers.remove(key(driver.name()));
+      driver.release();
+      core.lock.notifyAll();
+    }
+    core.trace("Unloaded", driver.name(), "driver object released");
+    return true;
+  }
+
+  /**
+   * Records and reclaims what a driver left behind: device objects and the symbolic links it
+   * created.
+   */
+  void reclaim(DriverObjectImpl driver, String when) {
+    List<DeviceObjectImpl> leftDevices;
+    List<ObjectNamespace.SymbolicLink> leftLinks = new ArrayList<>();
+    synchronized (core.lock) {
+      leftDevices = new ArrayList<>(driver.devices);
+      for (ObjectNamespace.SymbolicLink link : namespace.links()) {
+        if (link.creator() == driver) {
+          leftLinks.add(link);
+        }
+      }
+    }
+    for (ObjectNamespace.SymbolicLink link : leftLinks) {
+      core.addLeak(new Leak("SymbolicLink", driver.name(), link.name() + " -> " + link.target(),
+          when, link.creationStack()));
+      synchronized (core.lock) {
+        namespace.removeLink(link.name());
+      }
+    }
+    for (DeviceObjectImpl device : leftDevices) {
+      core.addLeak(new Leak("DeviceObject", driver.name(), device.describe(), when,
+          device.creationStack));
+      forceDelete(device);
+    }
+  }
+
+  /** Detaches and deletes a device without asking its driver: for reclaiming leaks. */
+  void forceDelete(DeviceObjectImpl device) {
+    synchronized (core.lock) {
+      if (device.attachedTo != null) {
+        device.attachedTo.attachedDevice = null;
+        device.attachedTo = null;
+      }
+      if (device.attachedDevice != null) {
+        device.attachedDevice.attachedTo = null;
+        device.attachedDevice = null;
+      }
+      if (!device.deleted) {
+        device.deleted = true;
+        if (device.name() != null) {
+          namespace.removeDevice(device.name());
+        }
+        device.driver().devices.remove(device);
+      }
+      zombies.remove(device);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Device deletion and detaching
+
+  void deleteDevice(DeviceObjectImpl device, String service) {
+    synchronized (core.lock) {
+      if (device.deleted) {
+        core.trace("DoubleDelete", device.driver().name(), service + " twice on "
+            + device.describe());
+        return;
+      }
+      device.deleted = true;
+      if (device.name() != null) {
+        namespace.removeDevice(device.name());
+      }
+      device.driver().devices.remove(device);
+      if (device.referenceCount > 0) {
+        zombies.add(device);
+      }
+    }
+    core.trace("IoDeleteDevice", device.driver().name(), device.describe());
+  }
+
+  void detach(DeviceObjectImpl target, String service) {
+    DeviceObjectImpl source;
+    synchronized (core.lock) {
+      source = target.attachedDevice;
+      if (source == null) {
+        core.trace("DoubleDetach", target.driver().name(), service + " on " + target.describe()
+            + ", which has nothing attached");
+        return;
+      }
+      target.attachedDevice = null;
+      source.attachedTo = null;
+    }
+    core.trace("IoDetachDevice", source.driver().name(),
+        source.describe() + " from " + target.describe());
+    afterRelease(target);
+  }
+
+  /** Re-checks what may wait on a device's references: deletion, unload, surprise removal. */
+  void afterRelease(DeviceObjectImpl device) {
+    DriverObjectImpl driver = device.driver();
+    boolean unload;
+    DeviceNode node;
+    synchronized (core.lock) {
+      if (device.deleted && device.referenceCount == 0) {
+        zombies.remove(device);
+      }
+      unload = driver.state == DriverObjectImpl.State.UNLOAD_PENDING && readyToUnload(driver);
+      node = device.node;
+    }
+    if (unload) {
+      core.defer(() -> tryUnload(driver));
+    }
+    if (node != null) {
+      pnp.referencesReleased(node);
+    }
+    core.drainDeferredIfIdle();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // IRP routing and completion
+
+  NtStatus callDriver(DeviceObjectImpl device, IrpImpl irp) {
+    irp.current++;
+    if (irp.current >= irp.locations.length) {
+      throw core.bugCheck(BugCheck.NO_MORE_IRP_STACK_LOCATIONS, irp.address, 0, 0, 0,
+          core.thread().currentDriver, "IoCallDriver sent " + irp + " past its last stack location"
+              + " (StackCount " + irp.locations.length + ")", null);
+    }
+    IrpImpl.StackLocation location = irp.locations[irp.current];
+    location.deviceObject = device;
+    DriverObjectImpl driver = device.driver();
+    if (driver.state == DriverObjectImpl.State.UNLOADED) {
+      throw core.bugCheck(BugCheck.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS,
+          device.address(), 0, 0, 0, driver,
+          "an IRP was sent to a device of the unloaded driver " + driver.name(), null);
+    }
+    MajorFunction major = location.majorFunction;
+    DriverDispatch routine = driver.majorFunction(major);
+    NtStatus status = core.callRoutine(driver, core.thread().irql, "dispatch " + major.wdkName(),
+        () -> routine.dispatch(device, irp));
+    if (status == null) {
+      throw core.bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005L, device.address(), 0,
+          0, driver, driver.name() + " returned null from its " + major.wdkName()
+              + " dispatch routine", null);
+    }
+    return status;
+  }
+
+  void completeRequest(IrpImpl irp) {
+    synchronized (core.lock) {
+      if (irp.state != IrpImpl.State.ACTIVE) {
+        throw core.bugCheck(BugCheck.MULTIPLE_IRP_COMPLETE_REQUESTS, irp.address, 0, 0, 0,
+            core.thread().currentDriver, "IoCompleteRequest on " + irp
+                + ", which is already completed", null);
+      }
+      irp.state = IrpImpl.State.COMPLETING;
+    }
+    irp.cancelRoutine.set(null);
+    continueCompletion(irp);
+  }
+
+  private void continueCompletion(IrpImpl irp) {
+    while (irp.current >= 0) {
+      IrpImpl.StackLocation location = irp.locations[irp.current];
+      boolean pending = location.pending;
+      IoCompletionRoutine routine = location.completionRoutine;
+      Object context = location.completionContext;
+      boolean invoke = routine != null && shouldInvoke(irp, location);
+      location.completionRoutine = null;
+      location.completionContext = null;
+      irp.pendingReturned = pending;
+      irp.current--;
+      DeviceObjectImpl upper = irp.current >= 0 ? irp.locations[irp.current].deviceObject : null;
+      if (invoke) {
+        DriverObjectImpl owner = upper == null ? null : upper.driver();
+        NtStatus result = core.callRoutine(owner, core.thread().irql, "completion routine",
+            () -> routine.complete(upper, irp, context));
+        if (NtStatus.MORE_PROCESSING_REQUIRED.equals(result)) {
+          synchronized (core.lock) {
+            irp.state = IrpImpl.State.ACTIVE;
+          }
+          return;
+        }
+      } else if (pending && irp.current >= 0) {
+        irp.locations[irp.current].pending = true;
+      }
+    }
+    synchronized (core.lock) {
+      irp.state = IrpImpl.State.DONE;
+    }
+    finish(irp);
+  }
+
+  private static boolean shouldInvoke(IrpImpl irp, IrpImpl.StackLocation location) {
+    boolean success = irp.ioStatus().status().isSuccess();
+    return success && location.invokeOnSuccess || !success && location.invokeOnError
+        || irp.cancelled && location.invokeOnCancel;
+  }
+
+  /** Final completion at the top: copy back, wake the caller, release the IRP's references. */
+  private void finish(IrpImpl irp) {
+    IrpImpl.Completion completion = irp.completion;
+    if (completion != null) {
+      completion.completed(irp);
+    }
+    DeviceObjectImpl device = irp.referencedDevice;
+    synchronized (core.lock) {
+      if (device != null) {
+        device.referenceCount--;
+      }
+      core.lock.notifyAll();
+    }
+    if (device != null) {
+      afterRelease(device);
+    }
+  }
+
+  boolean cancelIrp(IrpImpl irp) {
+    irp.cancelled = true;
+    io.jwdm.kernel.DriverCancel routine = irp.cancelRoutine.getAndSet(null);
+    if (routine == null) {
+      return false;
+    }
+    IrpImpl.StackLocation location = irp.currentLocation0();
+    DeviceObjectImpl device = location == null ? null : location.deviceObject;
+    if (device != null) {
+      synchronized (core.lock) {
+        device.deviceQueue.remove(irp);
+      }
+    }
+    DriverObjectImpl owner = device == null ? null : device.driver();
+    core.callRoutine(owner, Irql.DISPATCH_LEVEL, "cancel routine", () -> {
+      routine.cancel(device, irp);
+      return null;
+    });
+    return true;
+  }
+
+  /**
+   * Waits, as a kernel thread, until {@code condition} holds: runs deferred work first, then waits
+   * for other threads up to the kernel's wait timeout, then stops the system as hung.
+   */
+  void waitUntil(BooleanSupplier condition, long object, String what) {
+    if (!waitFor(condition)) {
+      DriverObjectImpl driver = core.thread().currentDriver;
+      throw core.bugCheck(BugCheck.JWDM_HANG_DETECTED, object, 0, 0, 0, driver,
+          what + " waited " + core.options.waitTimeout().toMillis()
+              + " ms and nothing could satisfy the wait: the system would hang", null);
+    }
+  }
+
+  /**
+   * Waits, as a kernel thread, until {@code condition} holds: runs deferred work first, then waits
+   * for other threads up to the kernel's wait timeout.
+   *
+   * @return false on timeout or interruption
+   */
+  boolean waitFor(BooleanSupplier condition) {
+    synchronized (core.lock) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+    }
+    core.drainDeferredIfIdle();
+    long deadline = System.nanoTime() + core.options.waitTimeout().toNanos();
+    synchronized (core.lock) {
+      while (!condition.getAsBoolean()) {
+        core.checkRunning();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          core.lock.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The caller's side
+
+  /** An IRP for the caller's request on an open file, referencing the top of its stack. */
+  IrpImpl newIrp(DeviceObjectImpl top, MajorFunction major, FileObjectImpl file) {
+    IrpImpl irp = new IrpImpl(core.allocateAddress(), top.stackSize);
+    IrpImpl.StackLocation first = irp.locations[0];
+    first.majorFunction = major;
+    first.fileObject = file;
+    synchronized (core.lock) {
+      top.referenceCount++;
+      if (file != null) {
+        file.outstanding++;
+      }
+    }
+    irp.referencedDevice = top;
+    return irp;
+  }
+
+  Handle open(String path, String owner) {
+    ObjectNamespace.Resolved resolved;
+    FileObjectImpl file;
+    DeviceObjectImpl top;
+    synchronized (core.lock) {
+      resolved = namespace.resolve(path);
+      if (!resolved.status().isSuccess()) {
+        throw new NtStatusException(resolved.status(), "open " + path);
+      }
+      DeviceObjectImpl device = resolved.device();
+      top = device.top();
+      List<DeviceObjectImpl> stack = new ArrayList<>();
+      for (DeviceObjectImpl d = device; d != null; d = d.attachedDevice) {
+        stack.add(d);
+        if (d.driver().state != DriverObjectImpl.State.LOADED) {
+          throw new NtStatusException(NtStatus.DELETE_PENDING,
+              "open " + path + " (driver " + d.driver().name() + " is unloading)");
+        }
+      }
+      if (device.node != null && !device.node.acceptsOpens()) {
+        throw new NtStatusException(NtStatus.DELETE_PENDING,
+            "open " + path + " (device " + device.node.instanceId() + " is being removed)");
+      }
+      if ((top.flags() & Wdm.DO_DEVICE_INITIALIZING) != 0) {
+        throw new NtStatusException(NtStatus.NO_SUCH_DEVICE,
+            "open " + path + " (the device is still initializing)");
+      }
+      if (device.exclusive && device.openCount > 0) {
+        throw new NtStatusException(NtStatus.ACCESS_DENIED,
+            "open " + path + " (exclusive device already open)");
+      }
+      file = new FileObjectImpl(device, List.copyOf(stack), resolved.remainder());
+      for (DeviceObjectImpl d : stack) {
+        d.referenceCount++;
+      }
+      device.openCount++;
+    }
+    IrpImpl irp = newIrp(top, MajorFunction.CREATE, file);
+    IoResult result = send(top, irp, new byte[0], Copy.NONE);
+    if (!result.status().isSuccess()) {
+      releaseFile(file);
+      throw new NtStatusException(result.status(), "open " + path);
+    }
+    Handle handle;
+    synchronized (core.lock) {
+      handle = new Handle(this, core, file, path, owner, nextHandle);
+      nextHandle += 4;
+      handles.add(handle);
+    }
+    core.trace("Open", top.driver().name(), path + " by " + owner);
+    return handle;
+  }
+
+  List<Handle> handles() {
+    synchronized (core.lock) {
+      return new ArrayList<>(handles);
+    }
+  }
+
+  /** How output reaches the caller's buffer at completion. */
+  enum Copy {
+    /** Nothing to copy. */
+    NONE,
+    /** Copy IoStatus.Information bytes from the system buffer. */
+    SYSTEM_BUFFER,
+    /** The driver wrote the caller's buffer directly (MDL or neither I/O). */
+    DIRECT
+  }
+
+  /** Builds the IRP for a read, write or device control on {@code file}. */
+  IrpImpl buildTransfer(FileObjectImpl file, MajorFunction major, int ioControlCode,
+      byte[] input, byte[] output, Copy[] copy) {
+    DeviceObjectImpl top = file.device.top();
+    IrpImpl irp = newIrp(top, major, file);
+    IrpImpl.StackLocation location = irp.locations[0];
+    int flags = top.flags();
+    switch (major) {
+      case READ:
+        location.length = output.length;
+        if ((flags & Wdm.DO_BUFFERED_IO) != 0) {
+          irp.systemBuffer = buffer(output.length);
+          copy[0] = Copy.SYSTEM_BUFFER;
+        } else if ((flags & Wdm.DO_DIRECT_IO) != 0) {
+          irp.mdl = new MdlImpl(wrap(output));
+          copy[0] = Copy.DIRECT;
+        } else {
+          irp.userBuffer = wrap(output);
+          copy[0] = Copy.DIRECT;
+        }
+        break;
+      case WRITE:
+        location.length = input.length;
+        if ((flags & Wdm.DO_BUFFERED_IO) != 0) {
+          irp.systemBuffer = buffer(input.length);
+          irp.systemBuffer.put(0, input);
+        } else if ((flags & Wdm.DO_DIRECT_IO) != 0) {
+          irp.mdl = new MdlImpl(wrap(input.clone()));
+        } else {
+          irp.userBuffer = wrap(input.clone());
+        }
+        copy[0] = Copy.NONE;
+        break;
+      default:
+        location.ioControlCode = ioControlCode;
+        location.inputBufferLength = input.length;
+        location.outputBufferLength = output.length;
+        switch (Wdm.METHOD_FROM_CTL_CODE(ioControlCode)) {
+          case Wdm.METHOD_BUFFERED:
+            irp.systemBuffer = buffer(Math.max(input.length, output.length));
+            irp.systemBuffer.put(0, input);
+            copy[0] = Copy.SYSTEM_BUFFER;
+            break;
+          case Wdm.METHOD_IN_DIRECT:
+          case Wdm.METHOD_OUT_DIRECT:
+            if (input.length > 0) {
+              irp.systemBuffer = buffer(input.length);
+              irp.systemBuffer.put(0, input);
+            }
+            if (output.length > 0) {
+              irp.mdl = new MdlImpl(wrap(output));
+            }
+            copy[0] = Copy.DIRECT;
+            break;
+          default:
+            location.type3InputBuffer = wrap(input.clone());
+            irp.userBuffer = output.length > 0 ? wrap(output) : null;
+            copy[0] = Copy.DIRECT;
+            break;
+        }
+    }
+    return irp;
+  }
+
+  private static ByteBuffer buffer(int length) {
+    return ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private static ByteBuffer wrap(byte[] bytes) {
+    return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** Installs the caller's completion on {@code irp}: copies output back and records the result. */
+  IoRequest prepare(IrpImpl irp, byte[] output, Copy copy) {
+    IoRequest request = new IoRequest(this, core, irp);
+    irp.completion = done -> {
+      long information = done.ioStatus().information();
+      if (copy == Copy.SYSTEM_BUFFER && done.systemBuffer != null) {
+        int count = (int) Math.max(0, Math.min(information,
+            Math.min(output.length, done.systemBuffer.capacity())));
+        done.systemBuffer.get(0, output, 0, count);
+      }
+      FileObjectImpl file = done.locations.length > 0 ? done.locations[0].fileObject : null;
+      request.complete(new IoResult(done.ioStatus().status(), information, output));
+      if (file != null) {
+        fileIrpDone(file);
+      }
+    };
+    return request;
+  }
+
+  /** Sends a caller's IRP to the top of the stack and returns at once: for overlapped I/O. */
+  IoRequest submit(DeviceObjectImpl top, IrpImpl irp, byte[] output, Copy copy) {
+    IoRequest request = prepare(irp, output, copy);
+    services.ioCallDriver(top, irp);
+    return request;
+  }
+
+  /** Sends a caller's IRP and waits for its completion. */
+  IoResult send(DeviceObjectImpl top, IrpImpl irp, byte[] output, Copy copy) {
+    IoRequest request = submit(top, irp, output, copy);
+    return request.awaitInKernel();
+  }
+
+  /** A caller's IRP on {@code file} completed: a deferred CLOSE may now go. */
+  private void fileIrpDone(FileObjectImpl file) {
+    boolean close;
+    synchronized (core.lock) {
+      file.outstanding--;
+      close = file.closePending && file.outstanding == 0 && !file.closed;
+      if (close) {
+        file.closed = true;
+      }
+    }
+    if (close) {
+      core.defer(() -> sendClose(file));
+    }
+  }
+
+  void close(Handle handle) {
+    FileObjectImpl file = handle.file();
+    synchronized (core.lock) {
+      if (!handles.remove(handle)) {
+        return;
+      }
+    }
+    DeviceObjectImpl top = file.device.top();
+    send(top, newIrp(top, MajorFunction.CLEANUP, file), new byte[0], Copy.NONE);
+    boolean close;
+    synchronized (core.lock) {
+      file.closePending = true;
+      close = file.outstanding == 0 && !file.closed;
+      if (close) {
+        file.closed = true;
+      }
+    }
+    core.trace("Cleanup", top.driver().name(), handle.path() + " by " + handle.owner());
+    if (close) {
+      sendClose(file);
+    }
+  }
+
+  private void sendClose(FileObjectImpl file) {
+    DeviceObjectImpl top = file.device.top();
+    IrpImpl irp = newIrp(top, MajorFunction.CLOSE, null);
+    irp.locations[0].fileObject = file;
+    send(top, irp, new byte[0], Copy.NONE);
+    core.trace("Close", top.driver().name(), file.device.describe());
+    releaseFile(file);
+  }
+
+  private void releaseFile(FileObjectImpl file) {
+    synchronized (core.lock) {
+      for (DeviceObjectImpl device : file.referenced) {
+        device.referenceCount--;
+      }
+      file.device.openCount--;
+    }
+    for (DeviceObjectImpl device : file.referenced) {
+      afterRelease(device);
+    }
+  }
+
+  /** Every device object of this kernel, for the device tree and diagnostics. */
+  List<DeviceObjectImpl> allDevices() {
+    synchronized (core.lock) {
+      List<DeviceObjectImpl> all = new ArrayList<>();
+      for (DriverObjectImpl driver : drivers.values()) {
+        all.addAll(driver.devices);
+      }
+      return all;
+    }
+  }
+}

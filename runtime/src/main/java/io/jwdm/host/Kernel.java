@@ -1,0 +1,336 @@
+package io.jwdm.host;
+
+import io.jwdm.kernel.NtStatus;
+import io.jwdm.spi.DriverGlue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * A simulated Windows kernel, booted in-process: the I/O manager, the PnP manager and the object
+ * namespace, with drivers loaded from their generated glue.
+ *
+ * <pre>{@code
+ * Kernel kernel = Kernel.boot();
+ * kernel.install(new Sioctl_DriverGlue());
+ * kernel.loadDriver("Sioctl");                       // DriverEntry
+ * try (Handle h = kernel.open("\\\\.\\IoctlTest")) {  // CREATE
+ *   IoResult r = h.deviceIoControl(IOCTL_SIOCTL_METHOD_BUFFERED, input, 64);
+ * }                                                  // CLEANUP, CLOSE
+ * kernel.unloadDriver("Sioctl");                     // Unload
+ * assertTrue(kernel.leaks().isEmpty());
+ * }</pre>
+ *
+ * <p>Kernels share nothing: a JVM may boot many. A kernel is thread-safe; the thread that calls into
+ * it runs the driver routines the call causes, as a kernel thread at PASSIVE_LEVEL.
+ *
+ * <p>When a routine throws or a service detects a fatal misuse, the system stops with a
+ * {@link BugCheck}: the call that caused it and every later call throw
+ * {@link SystemStoppedException}, while the state queries ({@link #bugCheck()}, {@link #trace()},
+ * {@link #leaks()}, {@link #drivers()}) still answer.
+ */
+public final class Kernel {
+  private final KernelCore core;
+  private final Services services;
+  private final IoManager io;
+  private final PnpManager pnp;
+
+  private Kernel(KernelOptions options) {
+    this.core = new KernelCore(options);
+    this.services = new Services(core);
+    this.io = new IoManager(core, services);
+    this.pnp = new PnpManager(core, io, services);
+    services.connect(io);
+    io.connect(pnp);
+  }
+
+  /** Boots a kernel with the default options. */
+  public static Kernel boot() {
+    return new Kernel(KernelOptions.defaults());
+  }
+
+  /** Boots a kernel with {@code options}. */
+  public static Kernel boot(KernelOptions options) {
+    return new Kernel(Objects.requireNonNull(options, "options"));
+  }
+
+  /** The options this kernel was booted with. */
+  public KernelOptions options() {
+    return core.options;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Installing and loading drivers
+
+  /**
+   * Installs a driver package, as an INF does: the driver becomes loadable by name, and a WDM
+   * driver is loaded by the PnP manager when a device with one of its hardware IDs appears.
+   *
+   * @throws IllegalStateException if another driver of that name is installed
+   */
+  public void install(DriverGlue glue) {
+    Objects.requireNonNull(glue, "glue");
+    core.hostRun(() -> io.install(glue));
+  }
+
+  /**
+   * Installs every driver whose glue {@link ServiceLoader} finds on {@code loader}, in the order of
+   * their names.
+   *
+   * @return the names installed
+   */
+  public List<String> installAll(ClassLoader loader) {
+    List<DriverGlue> found = new ArrayList<>();
+    for (DriverGlue glue : ServiceLoader.load(DriverGlue.class, loader)) {
+      found.add(glue);
+    }
+    found.sort((a, b) -> a.driverName().compareTo(b.driverName()));
+    List<String> names = new ArrayList<>();
+    for (DriverGlue glue : found) {
+      install(glue);
+      names.add(glue.driverName());
+    }
+    return names;
+  }
+
+  /**
+   * Loads an installed driver, as {@code ZwLoadDriver}: creates its driver object and runs
+   * DriverEntry.
+   *
+   * @return DriverEntry's status if it ran; OBJECT_NAME_NOT_FOUND if no such driver is installed;
+   *     IMAGE_ALREADY_LOADED if it is loaded; INVALID_IMAGE_FORMAT if its glue was generated for
+   *     another jwdm SPI version
+   */
+  public NtStatus loadDriver(String name) {
+    Objects.requireNonNull(name, "name");
+    return core.hostCall(() -> {
+      DriverGlue glue = io.installed(name);
+      if (glue == null) {
+        return NtStatus.OBJECT_NAME_NOT_FOUND;
+      }
+      NtStatus[] status = new NtStatus[1];
+      io.load(glue, status);
+      return status[0];
+    });
+  }
+
+  /** Installs {@code glue} if it is not installed yet, then loads it: {@link #loadDriver(String)}. */
+  public NtStatus loadDriver(DriverGlue glue) {
+    Objects.requireNonNull(glue, "glue");
+    if (core.hostCall(() -> io.installed(glue.driverName())) == null) {
+      install(glue);
+    }
+    return loadDriver(glue.driverName());
+  }
+
+  /**
+   * Unloads a legacy driver, as {@code ZwUnloadDriver}. The driver becomes "unload pending" at once:
+   * new opens and attachments are refused, while IRPs already in flight complete normally. Its
+   * Unload routine runs, at PASSIVE_LEVEL and never at the same time as one of its other routines,
+   * when no handle to its devices is open and no IRP is outstanding.
+   *
+   * @return SUCCESS if the driver was unloaded now; PENDING if the unload waits for references
+   *     (see {@link #awaitUnloaded}); INVALID_DEVICE_REQUEST for a PnP driver (the PnP manager
+   *     unloads it when its last device is removed) or a driver without an Unload routine;
+   *     OBJECT_NAME_NOT_FOUND if it is not loaded
+   */
+  public NtStatus unloadDriver(String name) {
+    Objects.requireNonNull(name, "name");
+    return core.hostCall(() -> io.requestUnload(name));
+  }
+
+  /**
+   * Waits up to {@code timeout} for a pending unload to finish.
+   *
+   * @return true if the driver is no longer loaded
+   */
+  public boolean awaitUnloaded(String name, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (core.lock) {
+      while (io.loaded(name) != null) {
+        if (core.bugCheck() != null) {
+          throw new SystemStoppedException(core.bugCheck());
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          core.lock.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** True if a driver of that name is loaded (including while its unload is pending). */
+  public boolean isLoaded(String name) {
+    return io.loaded(name) != null;
+  }
+
+  /**
+   * Why a pending unload of {@code name} waits: its referenced devices and who holds handles.
+   */
+  public String unloadBlockers(String name) {
+    DriverObjectImpl driver = io.loaded(name);
+    return driver == null ? "not loaded" : io.referenceSummary(driver);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Plug and Play
+
+  /**
+   * Plugs in a simulated device on the root bus: creates its PDO, loads the matching WDM drivers
+   * (lower filters, function driver, upper filters), calls their AddDevice routines, and sends
+   * IRP_MN_START_DEVICE down the stack.
+   *
+   * @param hardwareIds the device's hardware IDs, most specific first, such as
+   *     {@code "ROOT\\TOASTER"}
+   * @return the device node; its state tells whether the device started
+   */
+  public DeviceNode plugIn(String... hardwareIds) {
+    List<String> ids = Arrays.asList(hardwareIds.clone());
+    if (ids.isEmpty()) {
+      throw new IllegalArgumentException("a device needs at least one hardware ID");
+    }
+    for (String id : ids) {
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException("a hardware ID is empty: " + ids);
+      }
+    }
+    return core.hostCall(() -> pnp.plugIn(ids));
+  }
+
+  /**
+   * Removes a device in an orderly way: IRP_MN_QUERY_REMOVE_DEVICE, then IRP_MN_REMOVE_DEVICE.
+   * Drivers whose last device is gone are unloaded.
+   *
+   * @return SUCCESS; DEVICE_BUSY if handles to the device are open (the removal is vetoed); the
+   *     QUERY_REMOVE status if a driver vetoed it; NO_SUCH_DEVICE if it was removed already
+   */
+  public NtStatus remove(DeviceNode node) {
+    Objects.requireNonNull(node, "node");
+    return core.hostCall(() -> pnp.remove(node));
+  }
+
+  /**
+   * Surprise-removes a device, as unplugging it does: IRP_MN_SURPRISE_REMOVAL now, and
+   * IRP_MN_REMOVE_DEVICE when the last handle to it closes.
+   */
+  public NtStatus surpriseRemove(DeviceNode node) {
+    Objects.requireNonNull(node, "node");
+    return core.hostCall(() -> pnp.surpriseRemove(node));
+  }
+
+  /** The plugged-in devices that are not removed yet, in plug-in order. */
+  public List<DeviceNode> deviceNodes() {
+    return pnp.nodes();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The caller's side
+
+  /** Opens a device, owned by {@code "host"}: {@link #open(String, String)}. */
+  public Handle open(String path) {
+    return open(path, "host");
+  }
+
+  /**
+   * Opens a device by a symbolic link ({@code \\.\Name}, {@code \??\Name}, {@code \DosDevices\Name})
+   * or a device name ({@code \Device\Name}), as {@code CreateFile}: sends IRP_MJ_CREATE to the top
+   * of the device's stack.
+   *
+   * @param owner who holds the handle, such as a process name
+   * @throws NtStatusException with OBJECT_NAME_INVALID, OBJECT_NAME_NOT_FOUND, DELETE_PENDING (the
+   *     driver is unloading or the device is being removed), ACCESS_DENIED (an exclusive device is
+   *     open), or the status the driver's CREATE routine returned
+   */
+  public Handle open(String path, String owner) {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(owner, "owner");
+    return core.hostCall(() -> io.open(path, owner));
+  }
+
+  /** The open handles, in the order they were opened. */
+  public List<Handle> openHandles() {
+    return io.handles();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State
+
+  /** The loaded drivers, in load order. */
+  public List<DriverInfo> drivers() {
+    List<DriverInfo> infos = new ArrayList<>();
+    synchronized (core.lock) {
+      for (DriverObjectImpl driver : io.loadedDrivers()) {
+        if (driver.state == DriverObjectImpl.State.UNLOADED) {
+          continue;
+        }
+        List<String> devices = new ArrayList<>();
+        for (DeviceObjectImpl device : driver.devices) {
+          devices.add(device.describe());
+        }
+        infos.add(new DriverInfo(driver.name(), driver.model(), driver.role(),
+            DriverInfo.State.valueOf(driver.state.name()), devices));
+      }
+    }
+    return infos;
+  }
+
+  /** The bug check that stopped the system, if it stopped. */
+  public Optional<BugCheck> bugCheck() {
+    return Optional.ofNullable(core.bugCheck());
+  }
+
+  /** The lifecycle trace, oldest first. */
+  public List<TraceEvent> trace() {
+    return core.traceSnapshot();
+  }
+
+  /**
+   * Every kernel object a driver left behind so far, with the stack that created it: devices and
+   * links a legacy driver did not delete in Unload, objects left by a failed DriverEntry, devices
+   * not detached or deleted at REMOVE_DEVICE. The kernel reclaims them after recording them.
+   */
+  public List<Leak> leaks() {
+    return core.leaksSnapshot();
+  }
+
+  /**
+   * The device tree as text: each device node with its stack, bottom-up, and each legacy driver's
+   * devices.
+   */
+  public String deviceTree() {
+    StringBuilder out = new StringBuilder("Root\n");
+    synchronized (core.lock) {
+      for (DeviceNode node : pnp.nodes()) {
+        out.append("  ").append(node.instanceId()).append(" [").append(node.state);
+        if (node.problemCode != 0) {
+          out.append(", code ").append(node.problemCode);
+        }
+        out.append("] ").append(String.join(", ", node.hardwareIds())).append('\n');
+        for (DeviceObjectImpl device = node.pdo; device != null; device = device.attachedDevice) {
+          out.append("    ").append(device.describe()).append(" (").append(device.driver().name())
+              .append(")\n");
+        }
+      }
+      for (DriverObjectImpl driver : io.loadedDrivers()) {
+        for (DeviceObjectImpl device : driver.devices) {
+          if (device.node == null) {
+            out.append("  ").append(device.describe()).append(" (").append(driver.name())
+                .append(", legacy)\n");
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+}

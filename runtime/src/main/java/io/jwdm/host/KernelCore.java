@@ -1,0 +1,285 @@
+package io.jwdm.host;
+
+import io.jwdm.kernel.Irql;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The state one kernel instance shares between its managers: the lock, the per-thread context,
+ * the deferred-work queue, the bug check, the trace and the leak list. Nothing here is static.
+ *
+ * <p>Threading: kernel state is guarded by {@link #lock}. Driver routines are always called with
+ * the lock released, so a routine may call any service. The host thread that calls into the kernel
+ * is adopted as a kernel thread for the duration of the call.
+ */
+final class KernelCore {
+  /** Guards every mutable field of every kernel object of this kernel. */
+  final Object lock = new Object();
+  final KernelOptions options;
+  private final ThreadLocal<KThread> threads = ThreadLocal.withInitial(KThread::new);
+  private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+  private final ArrayDeque<TraceEvent> trace = new ArrayDeque<>();
+  private final List<Leak> leaks = new ArrayList<>();
+  private long traceSequence;
+  private long nextAddress = 0xFFFF_A000_0000_1000L;
+  private volatile BugCheck bugCheck;
+
+  KernelCore(KernelOptions options) {
+    this.options = options;
+  }
+
+  /** Per-thread kernel context: the IRQL, and how deep the thread is in kernel and driver code. */
+  static final class KThread {
+    Irql irql = Irql.PASSIVE_LEVEL;
+    int hostDepth;
+    int routineDepth;
+    DriverObjectImpl currentDriver;
+  }
+
+  KThread thread() {
+    return threads.get();
+  }
+
+  /** A new, unique, deterministic kernel address for an object, for reports and bug checks. */
+  long allocateAddress() {
+    synchronized (lock) {
+      long address = nextAddress;
+      nextAddress += 0x100;
+      return address;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Host calls
+
+  /**
+   * Runs a host request: refuses it once the system stopped, adopts the thread at PASSIVE_LEVEL,
+   * and, when the outermost host call returns, runs the deferred work (unloads, removals) it caused.
+   */
+  <T> T hostCall(Supplier<T> request) {
+    BugCheck stopped = bugCheck;
+    if (stopped != null) {
+      throw new SystemStoppedException(stopped);
+    }
+    KThread thread = thread();
+    thread.hostDepth++;
+    try {
+      T result = request.get();
+      if (thread.hostDepth == 1) {
+        drainDeferred();
+      }
+      return result;
+    } catch (BugCheckUnwind unwind) {
+      throw new SystemStoppedException(unwind.bugCheck);
+    } finally {
+      thread.hostDepth--;
+      if (thread.hostDepth == 0) {
+        thread.irql = Irql.PASSIVE_LEVEL;
+        thread.routineDepth = 0;
+        thread.currentDriver = null;
+      }
+    }
+  }
+
+  void hostRun(Runnable request) {
+    hostCall(() -> {
+      request.run();
+      return null;
+    });
+  }
+
+  /** Queues work that must run at PASSIVE_LEVEL outside any driver routine. */
+  void defer(Runnable work) {
+    synchronized (lock) {
+      deferred.add(work);
+    }
+  }
+
+  /** Runs deferred work now if the calling thread is outside every driver routine. */
+  void drainDeferredIfIdle() {
+    KThread thread = thread();
+    if (thread.routineDepth == 0 && thread.hostDepth <= 1) {
+      drainDeferred();
+    }
+  }
+
+  private void drainDeferred() {
+    while (true) {
+      Runnable work;
+      synchronized (lock) {
+        work = deferred.poll();
+      }
+      if (work == null) {
+        return;
+      }
+      work.run();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Driver routines
+
+  /** What a driver routine returns, or, for a void routine, null. */
+  interface Routine<T> {
+    T run();
+  }
+
+  /**
+   * Calls a driver routine at {@code irql} on behalf of {@code driver}. A routine that throws stops
+   * the system with bug check 0x1E; the exception never reaches the caller.
+   */
+  <T> T callRoutine(DriverObjectImpl driver, Irql irql, String what, Routine<T> routine) {
+    KThread thread = thread();
+    Irql savedIrql = thread.irql;
+    DriverObjectImpl savedDriver = thread.currentDriver;
+    thread.irql = irql;
+    thread.routineDepth++;
+    thread.currentDriver = driver;
+    if (driver != null) {
+      driver.enterRoutine();
+    }
+    try {
+      return routine.run();
+    } catch (BugCheckUnwind unwind) {
+      throw unwind;
+    } catch (RuntimeException | Error thrown) {
+      throw bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, exceptionCode(thrown),
+          driver == null ? 0 : driver.address(), 0, 0, driver,
+          (driver == null ? "a kernel callback" : driver.name()) + " threw from " + what + ": "
+              + thrown,
+          thrown);
+    } finally {
+      if (driver != null) {
+        driver.exitRoutine();
+      }
+      thread.currentDriver = savedDriver;
+      thread.routineDepth--;
+      thread.irql = savedIrql;
+    }
+  }
+
+  /** The exception code a C driver would see for {@code thrown}. */
+  private static long exceptionCode(Throwable thrown) {
+    if (thrown instanceof NullPointerException || thrown instanceof IndexOutOfBoundsException
+        || thrown instanceof java.nio.BufferOverflowException
+        || thrown instanceof java.nio.BufferUnderflowException
+        || thrown instanceof ClassCastException) {
+      return 0xC0000005L; // STATUS_ACCESS_VIOLATION
+    }
+    if (thrown instanceof AssertionError) {
+      return 0xC0000420L; // STATUS_ASSERTION_FAILURE
+    }
+    if (thrown instanceof StackOverflowError) {
+      return 0xC00000FDL; // STATUS_STACK_OVERFLOW
+    }
+    return 0xE0000001L; // a software exception: any other Java throwable
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Bug checks
+
+  /**
+   * Stops the system. Returns the unwind error for the caller to throw, so the calling driver code
+   * never continues. Only the first bug check counts.
+   */
+  BugCheckUnwind bugCheck(int code, long p1, long p2, long p3, long p4, DriverObjectImpl driver,
+      String message, Throwable cause) {
+    BugCheck check;
+    synchronized (lock) {
+      if (bugCheck == null) {
+        bugCheck = new BugCheck(code, p1, p2, p3, p4, driver == null ? null : driver.name(),
+            message, cause);
+        traceLocked("BugCheck", driver == null ? "system" : driver.name(),
+            String.format("0x%X (%x, %x, %x, %x) %s", code, p1, p2, p3, p4, message));
+        lock.notifyAll();
+      }
+      check = bugCheck;
+    }
+    return new BugCheckUnwind(check);
+  }
+
+  BugCheck bugCheck() {
+    return bugCheck;
+  }
+
+  /** Throws the unwind if the system has stopped: for services called by other threads. */
+  void checkRunning() {
+    BugCheck stopped = bugCheck;
+    if (stopped != null) {
+      throw new BugCheckUnwind(stopped);
+    }
+  }
+
+  /**
+   * Unwinds driver code after a bug check. Private to the kernel: it is caught at the host
+   * boundary and turned into {@link SystemStoppedException}.
+   */
+  static final class BugCheckUnwind extends Error {
+    private static final long serialVersionUID = 1L;
+    final transient BugCheck bugCheck;
+
+    BugCheckUnwind(BugCheck bugCheck) {
+      super(bugCheck.toString(), null, false, false);
+      this.bugCheck = bugCheck;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Trace and leaks
+
+  void trace(String kind, String subject, String detail) {
+    synchronized (lock) {
+      traceLocked(kind, subject, detail);
+    }
+  }
+
+  private void traceLocked(String kind, String subject, String detail) {
+    if (options.traceCapacity() == 0) {
+      return;
+    }
+    if (trace.size() == options.traceCapacity()) {
+      trace.removeFirst();
+    }
+    trace.addLast(new TraceEvent(++traceSequence, kind, subject, detail));
+  }
+
+  List<TraceEvent> traceSnapshot() {
+    synchronized (lock) {
+      return List.copyOf(trace);
+    }
+  }
+
+  void addLeak(Leak leak) {
+    synchronized (lock) {
+      leaks.add(leak);
+      traceLocked("Leak", leak.driverName(), leak.kind() + " " + leak.description() + " at "
+          + leak.when());
+    }
+  }
+
+  List<Leak> leaksSnapshot() {
+    synchronized (lock) {
+      return List.copyOf(leaks);
+    }
+  }
+
+  /**
+   * The stack of the caller, without the kernel's own frames at the top: where a driver created an
+   * object.
+   */
+  static List<StackTraceElement> creationStack() {
+    StackTraceElement[] frames = new Throwable().getStackTrace();
+    int first = 0;
+    while (first < frames.length && frames[first].getClassName().startsWith("io.jwdm.host.")) {
+      first++;
+    }
+    int last = first;
+    while (last < frames.length && !frames[last].getClassName().startsWith("io.jwdm.host.")) {
+      last++;
+    }
+    return Arrays.asList(Arrays.copyOfRange(frames, first, Math.max(first, last)));
+  }
+}

@@ -1,0 +1,229 @@
+package io.jwdm.kernel;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The kernel's services, named after the WDK routines they mirror ({@code IoCreateDevice} is
+ * {@link #ioCreateDevice}). A driver reaches them from the objects its routines receive
+ * ({@link DriverObject#kernel()}, {@link DeviceObject#kernel()}); it needs no global.
+ *
+ * <p>Statuses cross this boundary, never exceptions: a service reports failure with an
+ * {@link NtStatus}, as its WDK counterpart does. Misuse that Windows punishes with a bug check (such
+ * as completing an IRP twice) stops the simulated system with that bug check. Each method's
+ * javadoc names the routine it mirrors and its IRQL limit.
+ */
+public interface KernelServices {
+
+  // ---------------------------------------------------------------------------------------------
+  // Device objects and names
+
+  /**
+   * {@code IoCreateDevice}: creates a device object for {@code driver}. IRQL: PASSIVE_LEVEL.
+   *
+   * <p>The new device has {@link Wdm#DO_DEVICE_INITIALIZING} set; the driver clears it when the
+   * device is ready (for a device created in DriverEntry, the I/O manager clears it when DriverEntry
+   * returns).
+   *
+   * @param deviceExtension the driver's per-device state ({@code DeviceExtension}); may be null
+   * @param deviceName a name such as {@code \Device\Sioctl}, or null for an unnamed device
+   * @param exclusive true to allow only one open handle at a time
+   * @param deviceObject receives the new device object
+   * @return SUCCESS; OBJECT_NAME_INVALID for a malformed name; OBJECT_NAME_COLLISION if the name
+   *     exists; DELETE_PENDING if the driver is unloading; INSUFFICIENT_RESOURCES when low on
+   *     resources
+   */
+  NtStatus ioCreateDevice(DriverObject driver, Object deviceExtension, String deviceName,
+      int deviceType, int deviceCharacteristics, boolean exclusive, Out<DeviceObject> deviceObject);
+
+  /**
+   * {@code IoDeleteDevice}: deletes a device object. Its name disappears at once; the object itself
+   * goes when its last reference (open handle, outstanding IRP) is released. IRQL: PASSIVE_LEVEL.
+   */
+  void ioDeleteDevice(DeviceObject device);
+
+  /**
+   * {@code IoCreateSymbolicLink}: creates {@code symbolicLinkName} (such as {@code \DosDevices\Sioctl}
+   * or {@code \??\Sioctl}) pointing to {@code deviceName}. IRQL: PASSIVE_LEVEL.
+   *
+   * @return SUCCESS, OBJECT_NAME_INVALID or OBJECT_NAME_COLLISION
+   */
+  NtStatus ioCreateSymbolicLink(String symbolicLinkName, String deviceName);
+
+  /**
+   * {@code IoDeleteSymbolicLink}. IRQL: PASSIVE_LEVEL.
+   *
+   * @return SUCCESS, or OBJECT_NAME_NOT_FOUND if there is no such link
+   */
+  NtStatus ioDeleteSymbolicLink(String symbolicLinkName);
+
+  /**
+   * {@code IoAttachDeviceToDeviceStack}: attaches {@code sourceDevice} to the top of the stack that
+   * {@code targetDevice} belongs to. IRQL: PASSIVE_LEVEL.
+   *
+   * @return the device object {@code sourceDevice} was attached to (the one to pass IRPs to), or
+   *     null if the target stack is being removed or its driver is unloading
+   */
+  DeviceObject ioAttachDeviceToDeviceStack(DeviceObject sourceDevice, DeviceObject targetDevice);
+
+  /**
+   * {@code IoDetachDevice}: detaches the device attached above {@code targetDevice} (the device
+   * {@link #ioAttachDeviceToDeviceStack} returned). IRQL: PASSIVE_LEVEL.
+   */
+  void ioDetachDevice(DeviceObject targetDevice);
+
+  // ---------------------------------------------------------------------------------------------
+  // IRPs
+
+  /**
+   * {@code IoGetCurrentIrpStackLocation}: this driver's stack location of {@code irp}. Any IRQL.
+   */
+  IoStackLocation ioGetCurrentIrpStackLocation(Irp irp);
+
+  /**
+   * {@code IoGetNextIrpStackLocation}: the stack location of the next-lower driver. Any IRQL.
+   */
+  IoStackLocation ioGetNextIrpStackLocation(Irp irp);
+
+  /**
+   * {@code IoSkipCurrentIrpStackLocation}: lets the next-lower driver reuse this driver's stack
+   * location, when passing an IRP down without a completion routine. Any IRQL.
+   */
+  void ioSkipCurrentIrpStackLocation(Irp irp);
+
+  /**
+   * {@code IoCopyCurrentIrpStackLocationToNext}: copies this driver's stack location to the next
+   * one, except the completion routine, when passing an IRP down with one. Any IRQL.
+   */
+  void ioCopyCurrentIrpStackLocationToNext(Irp irp);
+
+  /**
+   * {@code IoSetCompletionRoutine}: sets a routine to run when the next-lower driver completes
+   * {@code irp}. Call it after setting up the next stack location. Any IRQL.
+   */
+  void ioSetCompletionRoutine(Irp irp, IoCompletionRoutine routine, Object context,
+      boolean invokeOnSuccess, boolean invokeOnError, boolean invokeOnCancel);
+
+  /**
+   * {@code IoCallDriver}: passes {@code irp} to the driver of {@code device}, moving to the next
+   * stack location. IRQL: at most DISPATCH_LEVEL.
+   *
+   * @return the status the called dispatch routine returned
+   */
+  NtStatus ioCallDriver(DeviceObject device, Irp irp);
+
+  /**
+   * {@code IoForwardIrpSynchronously}: copies the stack location to the next, sends {@code irp} to
+   * {@code device} and waits until the lower drivers complete it. The IRP then belongs to the
+   * caller again, which completes it. IRQL: PASSIVE_LEVEL.
+   *
+   * @return true if the IRP was forwarded (its final status is in {@code irp.ioStatus()})
+   */
+  boolean ioForwardIrpSynchronously(DeviceObject device, Irp irp);
+
+  /**
+   * {@code IoCompleteRequest}: completes {@code irp}, running the completion routines of the drivers
+   * above. An IRP is completed exactly once: completing it again is bug check 0x44
+   * (MULTIPLE_IRP_COMPLETE_REQUESTS). IRQL: at most DISPATCH_LEVEL.
+   */
+  void ioCompleteRequest(Irp irp, int priorityBoost);
+
+  /**
+   * {@code IoMarkIrpPending}: marks this driver's stack location pending. The dispatch routine must
+   * then return {@link NtStatus#PENDING}. Any IRQL.
+   */
+  void ioMarkIrpPending(Irp irp);
+
+  /**
+   * {@code IoSetCancelRoutine}: sets (or, with null, clears) the routine that cancels {@code irp}
+   * while the driver holds it queued. Any IRQL.
+   *
+   * @return the previous cancel routine; null when clearing means the cancel routine already ran
+   *     or is about to, so the IRP must be left to it
+   */
+  DriverCancel ioSetCancelRoutine(Irp irp, DriverCancel routine);
+
+  /**
+   * {@code IoCancelIrp}: sets {@link Irp#cancel()} and calls the IRP's cancel routine, if any.
+   * IRQL: at most DISPATCH_LEVEL.
+   *
+   * @return true if a cancel routine was called
+   */
+  boolean ioCancelIrp(Irp irp);
+
+  /**
+   * {@code IoStartPacket}: hands {@code irp} to the driver's StartIo routine now if the device is
+   * idle, or queues it in the device queue. Call it after IoMarkIrpPending. IRQL: at most
+   * DISPATCH_LEVEL.
+   */
+  void ioStartPacket(DeviceObject device, Irp irp, DriverCancel cancelFunction);
+
+  /**
+   * {@code IoStartNextPacket}: called by StartIo's completion path to start the next queued IRP.
+   * IRQL: DISPATCH_LEVEL.
+   */
+  void ioStartNextPacket(DeviceObject device, boolean cancelable);
+
+  /**
+   * {@code MmGetSystemAddressForMdlSafe}: maps the buffer an MDL describes. IRQL: at most
+   * DISPATCH_LEVEL.
+   *
+   * @return the buffer, or null if it cannot be mapped (low resources)
+   */
+  ByteBuffer mmGetSystemAddressForMdlSafe(Mdl mdl, int priority);
+
+  // ---------------------------------------------------------------------------------------------
+  // Remove locks
+
+  /**
+   * {@code IoInitializeRemoveLock}: creates a remove lock for a device extension. IRQL:
+   * PASSIVE_LEVEL.
+   *
+   * @param allocateTag a four-character pool tag identifying the driver's acquisitions
+   */
+  IoRemoveLock ioInitializeRemoveLock(String allocateTag, int maxLockedMinutes, int highWatermark);
+
+  /**
+   * {@code IoAcquireRemoveLock}: takes the remove lock for an IRP. IRQL: at most DISPATCH_LEVEL.
+   *
+   * @param tag identifies this acquisition (usually the IRP); release with the same tag
+   * @return SUCCESS, or DELETE_PENDING once the device is being removed: complete the IRP with it
+   */
+  NtStatus ioAcquireRemoveLock(IoRemoveLock removeLock, Object tag);
+
+  /** {@code IoReleaseRemoveLock}. IRQL: at most DISPATCH_LEVEL. */
+  void ioReleaseRemoveLock(IoRemoveLock removeLock, Object tag);
+
+  /**
+   * {@code IoReleaseRemoveLockAndWait}: for REMOVE_DEVICE. Releases the caller's acquisition, makes
+   * further acquisitions fail, and waits until every other holder has released the lock.
+   * IRQL: PASSIVE_LEVEL.
+   */
+  void ioReleaseRemoveLockAndWait(IoRemoveLock removeLock, Object tag);
+
+  // ---------------------------------------------------------------------------------------------
+  // IRQL and bug checks
+
+  /** {@code KeGetCurrentIrql}: the IRQL of the calling thread. */
+  Irql keGetCurrentIrql();
+
+  /**
+   * {@code KeRaiseIrql}: raises the calling thread's IRQL. Raising to a lower level is bug check
+   * 0x9 (IRQL_NOT_GREATER_OR_EQUAL).
+   *
+   * @return the previous IRQL, to pass to {@link #keLowerIrql}
+   */
+  Irql keRaiseIrql(Irql newIrql);
+
+  /** {@code KeLowerIrql}: returns to an IRQL saved by {@link #keRaiseIrql}. */
+  void keLowerIrql(Irql newIrql);
+
+  /**
+   * {@code KeBugCheckEx}: stops the system with the given bug check. Does not return: the calling
+   * routine is unwound.
+   */
+  void keBugCheckEx(int bugCheckCode, long parameter1, long parameter2, long parameter3,
+      long parameter4);
+
+  /** {@code DbgPrint}: writes a line to the kernel debugger log (the kernel's trace). */
+  void dbgPrint(String message);
+}
