@@ -3,8 +3,10 @@ package io.jwdm.processor.rules;
 import io.jwdm.processor.model.Driver;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -27,11 +29,15 @@ final class DuplicateDriverNameRule {
         byName.get(driver.name()).add(driver);
       }
     }
+    Set<String> earlierNames = new HashSet<>();
+    for (Driver driver : earlier) {
+      earlierNames.add(driver.qualifiedName());
+    }
     for (List<Driver> drivers : byName.values()) {
       drivers.sort(Comparator.comparing(Driver::qualifiedName));
-      boolean earlierSeen = earlier.contains(drivers.get(0));
+      boolean earlierSeen = earlierNames.contains(drivers.get(0).qualifiedName());
       for (Driver driver : drivers.subList(1, drivers.size())) {
-        boolean isEarlier = earlier.contains(driver);
+        boolean isEarlier = earlierNames.contains(driver.qualifiedName());
         if (!isEarlier || !earlierSeen) {
           report(driver, drivers.get(0), report);
         }

@@ -1,10 +1,12 @@
 package io.jwdm.processor.harness;
 
+import io.jwdm.kernel.DeviceObject;
 import io.jwdm.kernel.DriverAddDevice;
 import io.jwdm.kernel.DriverDispatch;
 import io.jwdm.kernel.DriverObject;
 import io.jwdm.kernel.DriverStartIo;
 import io.jwdm.kernel.DriverUnload;
+import io.jwdm.kernel.KernelServices;
 import io.jwdm.kernel.MajorFunction;
 import io.jwdm.kernel.NtStatus;
 import java.util.ArrayList;
@@ -81,6 +83,18 @@ public final class FakeDriverObject implements DriverObject {
   public void setDriverUnload(DriverUnload routine) {
     log.add("setDriverUnload");
     unload = routine;
+  }
+
+  /** No device objects: glue tests never create any. */
+  @Override
+  public DeviceObject deviceObject() {
+    return null;
+  }
+
+  /** Glue never calls kernel services; a test driver that does is wrong. */
+  @Override
+  public KernelServices kernel() {
+    throw new UnsupportedOperationException("glue tests have no kernel");
   }
 
   /** The dispatch routines stored, by major function; the defaults are not in it. */
