@@ -47,6 +47,19 @@ final class IoManager {
 
   void connect(PnpManager pnp) {
     this.pnp = pnp;
+    core.onRoutineExit(this::routineReturned);
+  }
+
+  /** A routine of {@code driver} returned: if its unload waited only for that, it may run now. */
+  private void routineReturned(DriverObjectImpl driver) {
+    boolean unload;
+    synchronized (core.lock) {
+      unload = driver.state == DriverObjectImpl.State.UNLOAD_PENDING && readyToUnload(driver);
+    }
+    if (unload) {
+      core.defer(() -> tryUnload(driver));
+      core.drainDeferredIfIdle();
+    }
   }
 
   ObjectNamespace namespace() {

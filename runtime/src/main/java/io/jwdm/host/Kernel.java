@@ -118,12 +118,14 @@ public final class Kernel {
     });
   }
 
-  /** Installs {@code glue} if it is not installed yet, then loads it: {@link #loadDriver(String)}. */
+  /**
+   * Installs {@code glue} if it is not installed yet, then loads it: {@link #loadDriver(String)}.
+   *
+   * @throws IllegalStateException if another driver of that name is installed
+   */
   public NtStatus loadDriver(DriverGlue glue) {
     Objects.requireNonNull(glue, "glue");
-    if (core.hostCall(() -> io.installed(glue.driverName())) == null) {
-      install(glue);
-    }
+    install(glue);
     return loadDriver(glue.driverName());
   }
 

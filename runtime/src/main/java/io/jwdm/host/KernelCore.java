@@ -67,9 +67,13 @@ final class KernelCore {
     KThread thread = thread();
     thread.hostDepth++;
     try {
-      T result = request.get();
-      if (thread.hostDepth == 1) {
-        drainDeferred();
+      T result;
+      try {
+        result = request.get();
+      } finally {
+        if (thread.hostDepth == 1 && bugCheck == null) {
+          drainDeferred();
+        }
       }
       return result;
     } catch (BugCheckUnwind unwind) {
@@ -101,7 +105,7 @@ final class KernelCore {
   /** Runs deferred work now if the calling thread is outside every driver routine. */
   void drainDeferredIfIdle() {
     KThread thread = thread();
-    if (thread.routineDepth == 0 && thread.hostDepth <= 1) {
+    if (thread.routineDepth == 0 && thread.hostDepth <= 1 && thread.irql == Irql.PASSIVE_LEVEL) {
       drainDeferred();
     }
   }
@@ -158,7 +162,17 @@ final class KernelCore {
       thread.currentDriver = savedDriver;
       thread.routineDepth--;
       thread.irql = savedIrql;
+      if (driver != null && routineExit != null && bugCheck == null) {
+        routineExit.accept(driver);
+      }
     }
+  }
+
+  /** Called after each driver routine returns: a pending unload may now run. */
+  private java.util.function.Consumer<DriverObjectImpl> routineExit;
+
+  void onRoutineExit(java.util.function.Consumer<DriverObjectImpl> hook) {
+    this.routineExit = hook;
   }
 
   /** The exception code a C driver would see for {@code thrown}. */
@@ -266,18 +280,31 @@ final class KernelCore {
     }
   }
 
+  /** The kernel's own classes: their frames are not where a driver created an object. */
+  private static final java.util.Set<String> KERNEL_CLASSES = java.util.Set.of(
+      "io.jwdm.host.KernelCore", "io.jwdm.host.Services", "io.jwdm.host.IoManager",
+      "io.jwdm.host.PnpManager", "io.jwdm.host.Kernel", "io.jwdm.host.Handle",
+      "io.jwdm.host.IoRequest", "io.jwdm.host.DriverObjectImpl", "io.jwdm.host.DeviceObjectImpl",
+      "io.jwdm.host.IrpImpl", "io.jwdm.host.ObjectNamespace");
+
+  private static boolean isKernelFrame(StackTraceElement frame) {
+    String name = frame.getClassName();
+    int nested = name.indexOf('$');
+    return KERNEL_CLASSES.contains(nested < 0 ? name : name.substring(0, nested));
+  }
+
   /**
-   * The stack of the caller, without the kernel's own frames at the top: where a driver created an
-   * object.
+   * The stack of the caller, without the kernel's own frames: where a driver created an object,
+   * innermost first, up to the kernel frame that called the driver.
    */
   static List<StackTraceElement> creationStack() {
     StackTraceElement[] frames = new Throwable().getStackTrace();
     int first = 0;
-    while (first < frames.length && frames[first].getClassName().startsWith("io.jwdm.host.")) {
+    while (first < frames.length && isKernelFrame(frames[first])) {
       first++;
     }
     int last = first;
-    while (last < frames.length && !frames[last].getClassName().startsWith("io.jwdm.host.")) {
+    while (last < frames.length && !isKernelFrame(frames[last])) {
       last++;
     }
     return Arrays.asList(Arrays.copyOfRange(frames, first, Math.max(first, last)));

@@ -446,6 +446,9 @@ final class Services implements KernelServices {
           null);
     }
     thread.irql = newIrql;
+    if (newIrql == Irql.PASSIVE_LEVEL) {
+      core.drainDeferredIfIdle();
+    }
   }
 
   @Override

@@ -43,28 +43,52 @@ public final class GlueGenerator {
   /** The name the glue's {@code @Generated} gives. */
   public static final String GENERATOR = "io.jwdm.processor.JwdmProcessor";
 
-  private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+  private static final ClassName GENERATED =
+      ClassName.get("javax.annotation.processing", "Generated");
   private static final ClassName DRIVER_GLUE = ClassName.get(Names.SPI_PACKAGE, "DriverGlue");
   private static final ClassName DRIVER_MODEL = ClassName.get(Names.SPI_PACKAGE, "DriverModel");
   private static final ClassName NT_STATUS = ClassName.get(Names.KERNEL_PACKAGE, "NtStatus");
-  private static final ClassName DRIVER_OBJECT = ClassName.get(Names.KERNEL_PACKAGE, "DriverObject");
-  private static final ClassName DEVICE_OBJECT = ClassName.get(Names.KERNEL_PACKAGE, "DeviceObject");
+  private static final ClassName DRIVER_OBJECT =
+      ClassName.get(Names.KERNEL_PACKAGE, "DriverObject");
+  private static final ClassName DEVICE_OBJECT =
+      ClassName.get(Names.KERNEL_PACKAGE, "DeviceObject");
   private static final ClassName IRP = ClassName.get(Names.KERNEL_PACKAGE, "Irp");
-  private static final ClassName MAJOR_FUNCTION = ClassName.get(Names.KERNEL_PACKAGE, "MajorFunction");
-  private static final ClassName DRIVER_DISPATCH = ClassName.get(Names.KERNEL_PACKAGE, "DriverDispatch");
+  private static final ClassName MAJOR_FUNCTION =
+      ClassName.get(Names.KERNEL_PACKAGE, "MajorFunction");
+  private static final ClassName DRIVER_DISPATCH =
+      ClassName.get(Names.KERNEL_PACKAGE, "DriverDispatch");
   private static final ClassName DRIVER_ADD_DEVICE =
       ClassName.get(Names.KERNEL_PACKAGE, "DriverAddDevice");
-  private static final ClassName DRIVER_START_IO = ClassName.get(Names.KERNEL_PACKAGE, "DriverStartIo");
-  private static final ClassName DRIVER_UNLOAD = ClassName.get(Names.KERNEL_PACKAGE, "DriverUnload");
+  private static final ClassName DRIVER_START_IO =
+      ClassName.get(Names.KERNEL_PACKAGE, "DriverStartIo");
+  private static final ClassName DRIVER_UNLOAD =
+      ClassName.get(Names.KERNEL_PACKAGE, "DriverUnload");
+  private static final ClassName DRIVER_ROLE = ClassName.bestGuess(Names.DRIVER_ROLE);
   private static final ClassName LIST = ClassName.get("java.util", "List");
   private static final ClassName STRING = ClassName.get("java.lang", "String");
 
   /** Simple names the glue uses for types of other packages. */
   private static final Set<String> FOREIGN_SIMPLE_NAMES =
       Set.of(
-          "DriverGlue", "DriverModel", "NtStatus", "DriverObject", "DeviceObject", "Irp",
-          "MajorFunction", "DriverDispatch", "DriverAddDevice", "DriverStartIo", "DriverUnload",
-          "List", "Generated", "String", "Class", "Object", "Override", "SuppressWarnings");
+          "DriverGlue",
+          "DriverModel",
+          "DriverRole",
+          "NtStatus",
+          "DriverObject",
+          "DeviceObject",
+          "Irp",
+          "MajorFunction",
+          "DriverDispatch",
+          "DriverAddDevice",
+          "DriverStartIo",
+          "DriverUnload",
+          "List",
+          "Generated",
+          "String",
+          "Class",
+          "Object",
+          "Override",
+          "SuppressWarnings");
 
   private final Elements elements;
 
@@ -76,7 +100,8 @@ public final class GlueGenerator {
   /** The glue class of a driver class: {@code Outer.Inner} gives {@code Outer_Inner_DriverGlue}. */
   public static ClassName glueName(TypeElement driverClass) {
     ClassName driver = ClassName.get(driverClass);
-    return ClassName.get(driver.packageName(), String.join("_", driver.simpleNames()) + "_DriverGlue");
+    return ClassName.get(
+        driver.packageName(), String.join("_", driver.simpleNames()) + "_DriverGlue");
   }
 
   /** The glue source file of a driver. */
@@ -92,7 +117,8 @@ public final class GlueGenerator {
     Set<String> reserved = new TreeSet<>(FOREIGN_SIMPLE_NAMES);
     reserved.addAll(driverClass.simpleNames());
     reserved.add(glueClass.simpleName());
-    Map<ExecutableElement, RoutineClassNames.Naming> naming = RoutineClassNames.assign(routines, reserved);
+    Map<ExecutableElement, RoutineClassNames.Naming> naming =
+        RoutineClassNames.assign(routines, reserved);
 
     TypeSpec.Builder glue =
         TypeSpec.classBuilder(glueClass)
@@ -117,7 +143,8 @@ public final class GlueGenerator {
         getter(
             "model",
             DRIVER_MODEL,
-            CodeBlock.of("$T.$L", DRIVER_MODEL, driver.kind() == Driver.Kind.WDM ? "WDM" : "LEGACY")));
+            CodeBlock.of(
+                "$T.$L", DRIVER_MODEL, driver.kind() == Driver.Kind.WDM ? "WDM" : "LEGACY")));
     List<CodeBlock> ids = new ArrayList<>();
     for (String id : driver.hardwareIds()) {
       ids.add(CodeBlock.of("$S", id));
@@ -128,10 +155,16 @@ public final class GlueGenerator {
             ParameterizedTypeName.get(LIST, STRING),
             CodeBlock.of("$T.of($L)", LIST, CodeBlock.join(ids, ", "))));
     glue.addMethod(getter("permanent", TypeName.BOOLEAN, CodeBlock.of("$L", driver.permanent())));
+    if (!driver.stackRole().equals(Names.FUNCTION_ROLE)) {
+      // DriverGlue.role() defaults to FUNCTION; only a filter driver overrides it.
+      glue.addMethod(
+          getter("role", DRIVER_ROLE, CodeBlock.of("$T.$N", DRIVER_ROLE, driver.stackRole())));
+    }
     glue.addMethod(
         getter(
             "driverClass",
-            ParameterizedTypeName.get(ClassName.get(Class.class), WildcardTypeName.subtypeOf(Object.class)),
+            ParameterizedTypeName.get(
+                ClassName.get(Class.class), WildcardTypeName.subtypeOf(Object.class)),
             CodeBlock.of("$T.class", driverClass)));
     glue.addMethod(driverEntry(driver, driverClass, naming));
     Set<ExecutableElement> generated = new HashSet<>();
@@ -140,7 +173,9 @@ public final class GlueGenerator {
         glue.addType(routineClass(routine, naming.get(routine.method()).className(), driverClass));
       }
     }
-    return JavaFile.builder(driverClass.packageName(), glue.build()).build();
+    return JavaFile.builder(driverClass.packageName(), glue.build())
+        .skipJavaLangImports(true)
+        .build();
   }
 
   private static MethodSpec getter(String name, TypeName type, CodeBlock value) {
@@ -153,7 +188,9 @@ public final class GlueGenerator {
   }
 
   private static MethodSpec driverEntry(
-      Driver driver, ClassName driverClass, Map<ExecutableElement, RoutineClassNames.Naming> naming) {
+      Driver driver,
+      ClassName driverClass,
+      Map<ExecutableElement, RoutineClassNames.Naming> naming) {
     MethodSpec.Builder method =
         MethodSpec.methodBuilder("driverEntry")
             .addAnnotation(Override.class)
@@ -173,14 +210,19 @@ public final class GlueGenerator {
     }
     for (Map.Entry<String, String> slot : slots.entrySet()) {
       method.addStatement(
-          "driverObject.setMajorFunction($T.$N, $N)", MAJOR_FUNCTION, slot.getKey(), slot.getValue());
+          "driverObject.setMajorFunction($T.$N, $N)",
+          MAJOR_FUNCTION,
+          slot.getKey(),
+          slot.getValue());
     }
     for (Routine routine : driver.routines(Role.ADD_DEVICE)) {
-      method.addStatement("driverObject.setAddDevice(new $N(driver))", naming.get(routine.method()).className());
+      method.addStatement(
+          "driverObject.setAddDevice(new $N(driver))", naming.get(routine.method()).className());
     }
     for (Routine routine : driver.routines(Role.START_IO)) {
       method.addStatement(
-          "driverObject.setDriverStartIo(new $N(driver))", naming.get(routine.method()).className());
+          "driverObject.setDriverStartIo(new $N(driver))",
+          naming.get(routine.method()).className());
     }
     for (Routine routine : driver.routines(Role.UNLOAD)) {
       method.addStatement(
@@ -190,7 +232,8 @@ public final class GlueGenerator {
     if (entries.isEmpty()) {
       method.addStatement("return $T.SUCCESS", NT_STATUS);
     } else {
-      method.addStatement("return driver.$N(driverObject, registryPath)", entries.get(0).methodName());
+      method.addStatement(
+          "return driver.$N(driverObject, registryPath)", entries.get(0).methodName());
     }
     return method.build();
   }
@@ -234,7 +277,8 @@ public final class GlueGenerator {
     return TypeSpec.classBuilder(className)
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .addSuperinterface(functionalInterface)
-        .addField(FieldSpec.builder(driverClass, "driver", Modifier.PRIVATE, Modifier.FINAL).build())
+        .addField(
+            FieldSpec.builder(driverClass, "driver", Modifier.PRIVATE, Modifier.FINAL).build())
         .addMethod(
             MethodSpec.constructorBuilder()
                 .addParameter(driverClass, "driver")

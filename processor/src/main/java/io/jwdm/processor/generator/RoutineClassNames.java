@@ -16,8 +16,8 @@ import javax.lang.model.element.ExecutableElement;
  * upper-cased, then {@code Routine} ({@code dispatchPnp} gives {@code DispatchPnpRoutine}). When
  * that name is taken, by a routine class named earlier (methods in source order) or by a name the
  * glue uses otherwise, the suffixes 2, 3, ... are tried in turn ({@code HandleRoutine2}). The local
- * holding the instance is the method name, then {@code Routine} and the same suffix
- * ({@code dispatchPnpRoutine}, {@code handleRoutine2}).
+ * holding the instance is the method name, then {@code Routine} and the same suffix ({@code
+ * dispatchPnpRoutine}, {@code handleRoutine2}).
  */
 final class RoutineClassNames {
   /** The class and local names of one routine method. */
@@ -37,7 +37,8 @@ final class RoutineClassNames {
         continue;
       }
       String method = routine.methodName();
-      String base = method.substring(0, 1).toUpperCase(Locale.ROOT) + method.substring(1) + "Routine";
+      String base =
+          method.substring(0, 1).toUpperCase(Locale.ROOT) + method.substring(1) + "Routine";
       String suffix = "";
       for (int n = 2; taken.contains(base + suffix); n++) {
         suffix = Integer.toString(n);

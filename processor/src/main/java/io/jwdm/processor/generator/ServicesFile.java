@@ -2,6 +2,7 @@ package io.jwdm.processor.generator;
 
 import io.jwdm.processor.model.Names;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.SortedSet;
@@ -11,9 +12,9 @@ import javax.tools.FileObject;
 import javax.tools.StandardLocation;
 
 /**
- * The {@code META-INF/services/io.jwdm.spi.DriverGlue} file that lets {@link java.util.ServiceLoader}
- * find every glue class of a compilation: one binary name per line, sorted, each line ending in a
- * newline. Written once, when processing is over.
+ * The {@code META-INF/services/io.jwdm.spi.DriverGlue} file that lets {@link
+ * java.util.ServiceLoader} find every glue class of a compilation: one binary name per line,
+ * sorted, each line ending in a newline. Written once, when processing is over.
  */
 public final class ServicesFile {
   /** The resource path of the file in the class output. */
@@ -31,12 +32,12 @@ public final class ServicesFile {
   }
 
   /** Writes the file to the class output. */
-  public static void write(Filer filer, SortedSet<String> glueClasses, Element... originatingElements)
+  public static void write(
+      Filer filer, SortedSet<String> glueClasses, Element... originatingElements)
       throws IOException {
     FileObject file =
         filer.createResource(StandardLocation.CLASS_OUTPUT, "", PATH, originatingElements);
-    try (Writer writer =
-        new java.io.OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
+    try (Writer writer = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
       writer.write(contents(glueClasses));
     }
   }

@@ -1,5 +1,6 @@
 package io.jwdm.processor.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +11,9 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * Reads annotations through {@link AnnotationMirror}s only. Every reader returns empty for a value
@@ -62,7 +66,8 @@ final class Annotations {
       return Optional.empty();
     }
     for (Element enclosed : type.getEnclosedElements()) {
-      if (enclosed.getKind() == ElementKind.METHOD && enclosed.getSimpleName().contentEquals(member)) {
+      if (enclosed.getKind() == ElementKind.METHOD
+          && enclosed.getSimpleName().contentEquals(member)) {
         return Optional.ofNullable(((ExecutableElement) enclosed).getDefaultValue());
       }
     }
@@ -115,7 +120,7 @@ final class Annotations {
     if (elements.isEmpty()) {
       return Optional.empty();
     }
-    List<String> strings = new java.util.ArrayList<>();
+    List<String> strings = new ArrayList<>();
     for (AnnotationValue element : elements.get()) {
       Optional<String> string = string(element);
       if (string.isEmpty()) {
@@ -148,7 +153,7 @@ final class Annotations {
     if (elements.isEmpty()) {
       return Optional.empty();
     }
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (AnnotationValue element : elements.get()) {
       Optional<String> name = enumConstant(element, enumType);
       if (name.isEmpty()) {
@@ -157,5 +162,49 @@ final class Annotations {
       names.add(name.get());
     }
     return Optional.of(List.copyOf(names));
+  }
+
+  /**
+   * Whether a value is a resolved value of the given member type: a string for a string, an enum
+   * constant for an enum, a resolved type for a class, and so on, element by element for an array.
+   */
+  static boolean isResolved(AnnotationValue value, TypeMirror memberType) {
+    Object object = value.getValue();
+    if (object == null) {
+      return false;
+    }
+    switch (memberType.getKind()) {
+      case ARRAY:
+        TypeMirror component = ((ArrayType) memberType).getComponentType();
+        Optional<List<AnnotationValue>> elements = elements(value);
+        return elements.isPresent()
+            && elements.get().stream().allMatch(element -> isResolved(element, component));
+      case BOOLEAN:
+        return object instanceof Boolean;
+      case CHAR:
+        return object instanceof Character;
+      case BYTE:
+      case SHORT:
+      case INT:
+      case LONG:
+      case FLOAT:
+      case DOUBLE:
+        return object instanceof Number;
+      case DECLARED:
+        Element type = ((DeclaredType) memberType).asElement();
+        if (type.getKind() == ElementKind.ENUM) {
+          return object instanceof VariableElement
+              && ((VariableElement) object).getKind() == ElementKind.ENUM_CONSTANT;
+        }
+        if (type.getKind() == ElementKind.ANNOTATION_TYPE) {
+          return object instanceof AnnotationMirror;
+        }
+        if (((TypeElement) type).getQualifiedName().contentEquals("java.lang.String")) {
+          return string(value).isPresent();
+        }
+        return object instanceof TypeMirror && !Resolution.isUnresolved((TypeMirror) object);
+      default:
+        return false;
+    }
   }
 }

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
 
 /**
@@ -20,6 +21,9 @@ import javax.lang.model.element.TypeElement;
  * @param name the driver name: the annotation's {@code name}, or the class's simple name
  * @param hardwareIds a WDM driver's hardware IDs in declaration order; empty for a legacy driver
  * @param permanent whether a legacy driver is declared {@code permanent = true}
+ * @param stackRole a WDM driver's place in its device stacks, the name of an {@code
+ *     io.jwdm.annotation.DriverRole} constant ({@code FUNCTION} unless declared otherwise); {@code
+ *     FUNCTION} for a legacy driver
  * @param routines the routines, in source order of their methods
  * @param suppressedWarnings the names in {@code @SuppressWarnings} on the class and the classes
  *     enclosing it
@@ -32,6 +36,7 @@ public record Driver(
     String name,
     List<String> hardwareIds,
     boolean permanent,
+    String stackRole,
     List<Routine> routines,
     Set<String> suppressedWarnings) {
 
@@ -40,7 +45,7 @@ public record Driver(
     /** {@code @WdmDriver}: a Plug and Play driver. */
     WDM("WDM driver", "@WdmDriver"),
     /** {@code @LegacyDriver}: a non-PnP driver, started and stopped as a service. */
-    LEGACY("Legacy driver", "@LegacyDriver");
+    LEGACY("legacy driver", "@LegacyDriver");
 
     private final String description;
     private final String annotation;
@@ -50,7 +55,7 @@ public record Driver(
       this.annotation = annotation;
     }
 
-    /** {@code "WDM driver"} or {@code "Legacy driver"}. */
+    /** {@code "WDM driver"} or {@code "legacy driver"}. */
     public String description() {
       return description;
     }
@@ -81,6 +86,17 @@ public record Driver(
   /** For messages: {@code WDM driver 'Toaster' (class com.example.Toaster)}. */
   public String describe() {
     return kind.description() + " '" + name + "' (class " + qualifiedName() + ")";
+  }
+
+  /** {@link #describe()} to start a sentence with. */
+  public String describeCapitalized() {
+    String description = describe();
+    return Character.toUpperCase(description.charAt(0)) + description.substring(1);
+  }
+
+  /** Whether the driver is declared as a class, not as an interface, enum, record or annotation. */
+  public boolean isClass() {
+    return element.getKind() == ElementKind.CLASS;
   }
 
   /** Whether the class has both driver annotations. */

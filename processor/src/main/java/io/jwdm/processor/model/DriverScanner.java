@@ -18,8 +18,8 @@ import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
- * Builds the {@link Driver} model of a driver class, and finds routine annotations outside
- * drivers. It reads elements only; it judges nothing.
+ * Builds the {@link Driver} model of a driver class, and finds routine annotations outside drivers.
+ * It reads elements only; it judges nothing.
  */
 public final class DriverScanner {
   private final Elements elements;
@@ -76,6 +76,12 @@ public final class DriverScanner {
             && Annotations.valueOrDefault(annotation, "permanent")
                 .flatMap(Annotations::bool)
                 .orElse(false);
+    String stackRole =
+        kind == Driver.Kind.WDM
+            ? Annotations.valueOrDefault(annotation, "role")
+                .flatMap(v -> Annotations.enumConstant(v, Names.DRIVER_ROLE))
+                .orElse(Names.FUNCTION_ROLE)
+            : Names.FUNCTION_ROLE;
     return Optional.of(
         new Driver(
             type,
@@ -85,6 +91,7 @@ public final class DriverScanner {
             name,
             hardwareIds,
             permanent,
+            stackRole,
             routines(type),
             suppressedWarnings(type)));
   }
@@ -108,7 +115,8 @@ public final class DriverScanner {
           value = Annotations.explicitValue(mirror, "value");
         }
         routines.add(
-            new Routine(found.role(), method, mirror, majorFunctions, value, checkedExceptions(method)));
+            new Routine(
+                found.role(), method, mirror, majorFunctions, value, checkedExceptions(method)));
       }
     }
     return routines;
@@ -132,12 +140,14 @@ public final class DriverScanner {
     if (type.getKind() != TypeKind.DECLARED) {
       return false;
     }
-    return !isSubtypeOf(type, "java.lang.RuntimeException") && !isSubtypeOf(type, "java.lang.Error");
+    return !isSubtypeOf(type, "java.lang.RuntimeException")
+        && !isSubtypeOf(type, "java.lang.Error");
   }
 
   private boolean isSubtypeOf(TypeMirror type, String canonicalName) {
     TypeElement superType = elements.getTypeElement(canonicalName);
-    return superType != null && types.isSubtype(types.erasure(type), types.erasure(superType.asType()));
+    return superType != null
+        && types.isSubtype(types.erasure(type), types.erasure(superType.asType()));
   }
 
   private static Set<String> suppressedWarnings(TypeElement type) {

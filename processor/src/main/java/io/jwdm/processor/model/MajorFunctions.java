@@ -2,12 +2,12 @@ package io.jwdm.processor.model;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * The IRP major functions in the order of their {@code IRP_MJ_*} codes, as
- * {@code io.jwdm.kernel.MajorFunction} declares them. The processor orders dispatch slots by this
- * table rather than by reading the enum's members, whose order a compiler need not keep for a
- * class file.
+ * The IRP major functions in the order of their {@code IRP_MJ_*} codes, as {@code
+ * io.jwdm.kernel.MajorFunction} declares them. The processor orders dispatch slots by this table
+ * rather than by reading the enum's members, whose order a compiler need not keep for a class file.
  */
 public final class MajorFunctions {
   /** {@code IRP_MJ_PNP}. */
@@ -79,7 +79,7 @@ public final class MajorFunctions {
     for (String function : functions) {
       for (String word : function.split("_")) {
         if (!word.isEmpty()) {
-          name.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+          name.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
         }
       }
     }

@@ -11,6 +11,12 @@ public final class Names {
   /** {@code io.jwdm.annotation.LegacyDriver}. */
   public static final String LEGACY_DRIVER = "io.jwdm.annotation.LegacyDriver";
 
+  /** {@code io.jwdm.annotation.DriverRole}, the type of {@code @WdmDriver(role)}. */
+  public static final String DRIVER_ROLE = "io.jwdm.annotation.DriverRole";
+
+  /** The {@code DriverRole} of a driver that declares none: a function driver. */
+  public static final String FUNCTION_ROLE = "FUNCTION";
+
   /** The package of the routine annotations. */
   public static final String ANNOTATION_PACKAGE = "io.jwdm.annotation";
 

@@ -16,7 +16,6 @@ import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.IntersectionType;
-import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.TypeVariable;
 import javax.lang.model.type.UnionType;
@@ -68,13 +67,7 @@ public final class Resolution {
       String memberName = member.getSimpleName().toString();
       Optional<AnnotationValue> value = Annotations.valueOrDefault(mirror.get(), memberName);
       TypeMirror memberType = ((ExecutableElement) member).getReturnType();
-      boolean resolved =
-          value.isPresent()
-              && (memberType.getKind() == TypeKind.BOOLEAN
-                  ? Annotations.bool(value.get()).isPresent()
-                  : memberType.getKind() == TypeKind.ARRAY
-                      ? Annotations.strings(value.get()).isPresent()
-                      : Annotations.string(value.get()).isPresent());
+      boolean resolved = value.isPresent() && Annotations.isResolved(value.get(), memberType);
       if (!resolved) {
         problems.add("the value of " + display + "(" + memberName + ")");
       }
@@ -104,18 +97,25 @@ public final class Resolution {
     for (TypeParameterElement typeParameter : method.getTypeParameters()) {
       for (TypeMirror bound : typeParameter.getBounds()) {
         if (isUnresolved(bound)) {
-          problems.add("a bound of type parameter " + typeParameter.getSimpleName() + " of " + name);
+          problems.add(
+              "a bound of type parameter " + typeParameter.getSimpleName() + " of " + name);
         }
       }
     }
     if (isUnresolved(method.getReturnType())) {
-      problems.add("the return type of " + name + ", " + TypeDescriptions.describe(method.getReturnType()));
+      problems.add(
+          "the return type of " + name + ", " + TypeDescriptions.describe(method.getReturnType()));
     }
     int index = 1;
     for (VariableElement parameter : method.getParameters()) {
       if (isUnresolved(parameter.asType())) {
         problems.add(
-            "the type of parameter " + index + " of " + name + ", " + TypeDescriptions.describe(parameter.asType()));
+            "the type of parameter "
+                + index
+                + " of "
+                + name
+                + ", "
+                + TypeDescriptions.describe(parameter.asType()));
       }
       index++;
     }

@@ -16,7 +16,9 @@ public enum Role {
       "DriverEntry routine",
       Names.NT_STATUS,
       "driverEntry",
-      List.of(new Parameter(Names.DRIVER_OBJECT, "driver"), new Parameter("java.lang.String", "registryPath"))),
+      List.of(
+          new Parameter(Names.DRIVER_OBJECT, "driver"),
+          new Parameter("java.lang.String", "registryPath"))),
 
   /** {@code @AddDevice}: DRIVER_ADD_DEVICE. */
   ADD_DEVICE(

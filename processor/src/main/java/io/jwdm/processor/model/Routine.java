@@ -8,15 +8,15 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.type.TypeMirror;
 
 /**
- * One routine annotation on a method of a driver class. A method with two routine annotations
- * gives two routines. A routine is in the model whether or not its method is well formed, so a
- * malformed routine still counts as present for the rules about missing routines.
+ * One routine annotation on a method of a driver class. A method with two routine annotations gives
+ * two routines. A routine is in the model whether or not its method is well formed, so a malformed
+ * routine still counts as present for the rules about missing routines.
  *
  * @param role the role the annotation gives the method
  * @param method the annotated method
  * @param annotation the routine annotation
- * @param majorFunctions for a dispatch routine, the major functions its {@code @Dispatch} names,
- *     in the order written, duplicates kept; empty for other roles
+ * @param majorFunctions for a dispatch routine, the major functions its {@code @Dispatch} names, in
+ *     the order written, duplicates kept; empty for other roles
  * @param majorFunctionsValue for a dispatch routine, its explicit {@code value}, to point
  *     diagnostics at; empty for other roles
  * @param checkedExceptions the checked exception types the method's throws clause names

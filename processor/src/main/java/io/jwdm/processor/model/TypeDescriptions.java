@@ -1,6 +1,7 @@
 package io.jwdm.processor.model;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
@@ -19,7 +20,9 @@ import javax.lang.model.type.WildcardType;
 public final class TypeDescriptions {
   private TypeDescriptions() {}
 
-  /** A type as source code names it, with simple class names: {@code List<String>}, {@code int[]}. */
+  /**
+   * A type as source code names it, with simple class names: {@code List<String>}, {@code int[]}.
+   */
   public static String describe(TypeMirror type) {
     switch (type.getKind()) {
       case DECLARED:
@@ -54,7 +57,7 @@ public final class TypeDescriptions {
       case FLOAT:
       case DOUBLE:
       case VOID:
-        return type.getKind().name().toLowerCase(java.util.Locale.ROOT);
+        return type.getKind().name().toLowerCase(Locale.ROOT);
       default:
         return type.toString();
     }
@@ -71,7 +74,9 @@ public final class TypeDescriptions {
 
   /** A list of types as {@code (A, B)}. */
   public static String describe(List<? extends TypeMirror> types) {
-    return types.stream().map(TypeDescriptions::describe).collect(Collectors.joining(", ", "(", ")"));
+    return types.stream()
+        .map(TypeDescriptions::describe)
+        .collect(Collectors.joining(", ", "(", ")"));
   }
 
   /** The qualified name of a type, or its simple name when it has none (local, anonymous). */

@@ -1,8 +1,8 @@
 package io.jwdm.processor.rules;
 
 import io.jwdm.processor.model.Driver;
-import io.jwdm.processor.model.Routine;
 import io.jwdm.processor.model.Role;
+import io.jwdm.processor.model.Routine;
 
 /**
  * {@code AddDeviceOnLegacyDriver}: an {@code @AddDevice} method in a {@code @LegacyDriver}.
@@ -23,7 +23,7 @@ final class AddDeviceOnLegacyDriverRule implements DriverRule {
               driver.qualifiedName(),
               addDevice.method(),
               addDevice.annotation(),
-              driver.describe()
+              driver.describeCapitalized()
                   + " has an @AddDevice method, "
                   + addDevice.describeMethod()
                   + ". The PnP manager calls AddDevice only for WDM (Plug and Play) drivers; a"

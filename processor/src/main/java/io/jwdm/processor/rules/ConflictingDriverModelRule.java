@@ -5,8 +5,8 @@ import io.jwdm.processor.model.Driver;
 /**
  * {@code ConflictingDriverModel}: a class annotated both {@code @WdmDriver} and
  * {@code @LegacyDriver}. Reported on the class, at its {@code @LegacyDriver}. Such a class gets
- * this error only: which rules apply to it depends on the model it is meant to follow, so the
- * other rules do not run on it.
+ * this error only: which rules apply to it depends on the model it is meant to follow, so the other
+ * rules do not run on it.
  */
 final class ConflictingDriverModelRule implements DriverRule {
   static final String ID = "ConflictingDriverModel";

@@ -3,6 +3,7 @@ package io.jwdm.processor.rules;
 import io.jwdm.processor.model.Driver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
@@ -15,9 +16,9 @@ import javax.lang.model.element.TypeElement;
 /**
  * {@code DriverShape}: a driver class the glue cannot instantiate with {@code new Driver()} from
  * the driver's package: an interface, enum, record or annotation type (reported alone); or an
- * abstract, inner (non-static member), local, anonymous, generic or private class, one enclosed
- * in a private type, or one without a non-private no-argument constructor (one finding each).
- * Reported on the class.
+ * abstract, inner (non-static member), local, anonymous, generic or private class, one enclosed in
+ * a private type, or one without a non-private no-argument constructor (one finding each). Reported
+ * on the class.
  */
 final class DriverShapeRule implements DriverRule {
   static final String ID = "DriverShape";
@@ -29,8 +30,9 @@ final class DriverShapeRule implements DriverRule {
     List<Problem> problems = new ArrayList<>();
     if (type.getKind() != ElementKind.CLASS) {
       problems.add(
-          new Problem("is " + kindPhrase(type.getKind()) + ", not a class",
-            "declare it as a class: class " + simpleName + " { ... }"));
+          new Problem(
+              "is " + kindPhrase(type.getKind()) + ", not a class",
+              "declare it as a class: class " + simpleName + " { ... }"));
     } else {
       if (type.getModifiers().contains(Modifier.ABSTRACT)) {
         problems.add(
@@ -41,31 +43,39 @@ final class DriverShapeRule implements DriverRule {
           && !type.getModifiers().contains(Modifier.STATIC)
           && !isImplicitlyStatic(type)) {
         problems.add(
-            new Problem("is an inner class of " + type.getEnclosingElement().getSimpleName(),
-              "make it a static member class: static class " + simpleName + " { ... }"));
+            new Problem(
+                "is an inner class of " + type.getEnclosingElement().getSimpleName(),
+                "make it a static member class: static class " + simpleName + " { ... }"));
       } else if (nesting == NestingKind.LOCAL || nesting == NestingKind.ANONYMOUS) {
         problems.add(
-            new Problem(nesting == NestingKind.LOCAL ? "is a local class" : "is an anonymous class",
-              "move it out of the method, to a top-level class or a static member class"));
+            new Problem(
+                nesting == NestingKind.LOCAL ? "is a local class" : "is an anonymous class",
+                "move it out of the method, to a top-level class or a static member class"));
       }
       if (!type.getTypeParameters().isEmpty()) {
         problems.add(
-            new Problem("is generic, "
-                  + type.getTypeParameters().stream()
-                      .map(p -> p.getSimpleName().toString())
-                      .collect(Collectors.joining(", ", "<", ">")),
-              "remove the type parameters: class " + simpleName + " { ... }"));
+            new Problem(
+                "is generic, "
+                    + type.getTypeParameters().stream()
+                        .map(p -> p.getSimpleName().toString())
+                        .collect(Collectors.joining(", ", "<", ">")),
+                "remove the type parameters: class " + simpleName + " { ... }"));
       }
-      privacy(type).ifPresent(problems::add);
-      constructorProblem(type, simpleName).ifPresent(problems::add);
+      Optional<Problem> privacy = privacy(type);
+      privacy.ifPresent(problems::add);
+      if (!type.getModifiers().contains(Modifier.PRIVATE)) {
+        // A private class's implicit constructor is private too: one mistake, one message.
+        constructorProblem(type, simpleName).ifPresent(problems::add);
+      }
     }
+    Element target = type.getKind().name().equals("RECORD") ? recordHeader(type) : type;
     for (Problem problem : problems) {
       report.add(
           Finding.error(
               ID,
               driver.qualifiedName(),
-              type,
-              driver.describe()
+              target,
+              driver.describeCapitalized()
                   + " "
                   + problem.what()
                   + ". The generated glue is the driver's real DriverEntry: it creates the driver"
@@ -91,8 +101,30 @@ final class DriverShapeRule implements DriverRule {
         if (kind.name().equals("RECORD")) {
           return "a record";
         }
-        return "a " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return "a " + kind.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
+  }
+
+  /**
+   * Where to report on a record: its canonical constructor, which sits on the record's header
+   * unless the record declares it explicitly. ECJ gives a record declaration itself no source
+   * position, so a diagnostic on it would show in no file; the constructor's position is the same
+   * line under javac and ECJ.
+   */
+  private static Element recordHeader(TypeElement record) {
+    int components = 0;
+    for (Element enclosed : record.getEnclosedElements()) {
+      if (enclosed.getKind().name().equals("RECORD_COMPONENT")) {
+        components++;
+      }
+    }
+    for (Element enclosed : record.getEnclosedElements()) {
+      if (enclosed.getKind() == ElementKind.CONSTRUCTOR
+          && ((ExecutableElement) enclosed).getParameters().size() == components) {
+        return enclosed;
+      }
+    }
+    return record;
   }
 
   /** Member classes of interfaces and annotation types are static without saying so. */
@@ -104,14 +136,16 @@ final class DriverShapeRule implements DriverRule {
   private static Optional<Problem> privacy(TypeElement type) {
     if (type.getModifiers().contains(Modifier.PRIVATE)) {
       return Optional.of(
-          new Problem("is private",
-            "remove private, making it package-private or public"));
+          new Problem("is private", "remove private, making it package-private or public"));
     }
-    for (Element e = type.getEnclosingElement(); e instanceof TypeElement; e = e.getEnclosingElement()) {
+    for (Element e = type.getEnclosingElement();
+        e instanceof TypeElement;
+        e = e.getEnclosingElement()) {
       if (e.getModifiers().contains(Modifier.PRIVATE)) {
         return Optional.of(
-            new Problem("is enclosed in the private class " + e.getSimpleName(),
-              "make " + e.getSimpleName() + " package-private or public"));
+            new Problem(
+                "is enclosed in the private class " + e.getSimpleName(),
+                "make " + e.getSimpleName() + " package-private or public"));
       }
     }
     return Optional.empty();
@@ -137,8 +171,11 @@ final class DriverShapeRule implements DriverRule {
       return Optional.empty(); // the implicit default constructor
     }
     return Optional.of(
-        new Problem(privateNoArg ? "has only a private no-argument constructor" : "has no no-argument constructor",
-          "add a constructor the glue can call: " + simpleName + "() { ... }"));
+        new Problem(
+            privateNoArg
+                ? "has only a private no-argument constructor"
+                : "has no no-argument constructor",
+            "add a constructor the glue can call: " + simpleName + "() { ... }"));
   }
 
   /** One shape problem: what is wrong, and the fix. */

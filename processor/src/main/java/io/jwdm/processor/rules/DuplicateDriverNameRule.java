@@ -11,10 +11,9 @@ import java.util.TreeMap;
 
 /**
  * {@code DuplicateDriverName}: two drivers with the same name in one compilation. Of the drivers
- * sharing a name, every one but the first by qualified name is reported, on the class at its
- * driver annotation. Drivers of earlier rounds take part: such a driver is reported only when a
- * driver of this round sorts before it and no earlier one does, since otherwise it was reported
- * already.
+ * sharing a name, every one but the first by qualified name is reported, on the class at its driver
+ * annotation. Drivers of earlier rounds take part: such a driver is reported only when a driver of
+ * this round sorts before it and no earlier one does, since otherwise it was reported already.
  */
 final class DuplicateDriverNameRule {
   static final String ID = "DuplicateDriverName";
@@ -54,7 +53,7 @@ final class DuplicateDriverNameRule {
             driver.qualifiedName(),
             driver.element(),
             driver.annotation(),
-            driver.describe()
+            driver.describeCapitalized()
                 + " has the same name as driver class "
                 + first.qualifiedName()
                 + ". A driver's name is its service name and the name of its driver object"

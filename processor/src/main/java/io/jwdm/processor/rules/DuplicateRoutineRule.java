@@ -1,8 +1,8 @@
 package io.jwdm.processor.rules;
 
 import io.jwdm.processor.model.Driver;
-import io.jwdm.processor.model.Routine;
 import io.jwdm.processor.model.Role;
+import io.jwdm.processor.model.Routine;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -12,10 +12,10 @@ import java.util.Set;
 
 /**
  * {@code DuplicateRoutine}: a second {@code @DriverEntry}, {@code @AddDevice}, {@code @StartIo} or
- * {@code @Unload} method, or a {@code @Dispatch} method naming a major function that an earlier
- * one (in source order) already names. Reported on the later method, at its annotation. Routines
- * that another rule rejects outright (AddDevice in a legacy driver, Unload in a permanent one) are
- * not counted again here.
+ * {@code @Unload} method, or a {@code @Dispatch} method naming a major function that an earlier one
+ * (in source order) already names. Reported on the later method, at its annotation. Routines that
+ * another rule rejects outright (AddDevice in a legacy driver, Unload in a permanent one) are not
+ * counted again here.
  */
 final class DuplicateRoutineRule implements DriverRule {
   static final String ID = "DuplicateRoutine";
@@ -44,7 +44,7 @@ final class DuplicateRoutineRule implements DriverRule {
             driver.qualifiedName(),
             later.method(),
             later.annotation(),
-            driver.describe()
+            driver.describeCapitalized()
                 + " has a second "
                 + role.annotation()
                 + " method, "
@@ -69,7 +69,8 @@ final class DuplicateRoutineRule implements DriverRule {
       case DRIVER_ENTRY:
         return "The kernel calls a driver's DriverEntry once, when it loads the driver";
       case ADD_DEVICE:
-        return "The driver object has one AddDevice slot (DriverObject->DriverExtension->AddDevice)";
+        return "The driver object has one AddDevice slot"
+                   + " (DriverObject->DriverExtension->AddDevice)";
       case START_IO:
         return "The driver object has one StartIo slot (DriverObject->DriverStartIo)";
       case UNLOAD:

@@ -1,8 +1,8 @@
 package io.jwdm.processor.rules;
 
 import io.jwdm.processor.model.Driver;
-import io.jwdm.processor.model.Routine;
 import io.jwdm.processor.model.Role;
+import io.jwdm.processor.model.Routine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +53,8 @@ final class EmptyDispatchRule implements DriverRule {
     for (Map.Entry<String, Integer> entry : counts.entrySet()) {
       if (entry.getValue() > 1) {
         repeated.add(
-            entry.getKey() + (entry.getValue() == 2 ? " twice" : " " + entry.getValue() + " times"));
+            entry.getKey()
+                + (entry.getValue() == 2 ? " twice" : " " + entry.getValue() + " times"));
       }
     }
     if (repeated.isEmpty()) {

@@ -10,8 +10,8 @@ final class Fixes {
   private Fixes() {}
 
   /**
-   * A routine declaration to paste, such as
-   * {@code @Dispatch(MajorFunction.PNP) NtStatus dispatchPnp(DeviceObject device, Irp irp) { ... }}.
+   * A routine declaration to paste, such as {@code @Dispatch(MajorFunction.PNP) NtStatus
+   * dispatchPnp(DeviceObject device, Irp irp) { ... }}.
    */
   static String declaration(Role role, String methodName, List<String> majorFunctions) {
     String annotation =

@@ -18,7 +18,7 @@ final class MissingAddDeviceRule implements DriverRule {
             ID,
             driver.qualifiedName(),
             driver.element(),
-            driver.describe()
+            driver.describeCapitalized()
                 + " has no @AddDevice method. The PnP manager calls a WDM driver's AddDevice"
                 + " routine (DRIVER_ADD_DEVICE) for each device the driver serves, to create the"
                 + " driver's device object and attach it to the device stack; without one the"

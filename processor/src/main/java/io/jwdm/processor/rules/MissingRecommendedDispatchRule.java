@@ -10,17 +10,15 @@ import java.util.List;
  * {@code MissingRecommendedDispatch} (a warning): a {@code @WdmDriver} whose dispatch routines do
  * not handle CREATE, CLOSE or SYSTEM_CONTROL. Reported on the class, naming what is missing;
  * {@code @SuppressWarnings("MissingRecommendedDispatch")} on the class (or a class enclosing it)
- * suppresses it, {@code "all"} does not. A driver with no dispatch routine at all gets
- * {@link NoDispatchRoutineRule}'s error instead.
+ * suppresses it, {@code "all"} does not. A driver with no dispatch routine at all gets {@link
+ * NoDispatchRoutineRule}'s error instead.
  */
 final class MissingRecommendedDispatchRule implements DriverRule {
   static final String ID = "MissingRecommendedDispatch";
 
   @Override
   public void check(Driver driver, Report report) {
-    if (driver.kind() != Driver.Kind.WDM
-        || !driver.has(Role.DISPATCH)
-        || driver.isSuppressed(ID)) {
+    if (driver.kind() != Driver.Kind.WDM || !driver.has(Role.DISPATCH) || driver.isSuppressed(ID)) {
       return;
     }
     List<String> missing = new ArrayList<>();
@@ -49,7 +47,7 @@ final class MissingRecommendedDispatchRule implements DriverRule {
             ID,
             driver.qualifiedName(),
             driver.element(),
-            driver.describe()
+            driver.describeCapitalized()
                 + " has no dispatch routine for "
                 + Fixes.or(missing)
                 + ". The WDK requires every WDM driver to handle IRP_MJ_CREATE and IRP_MJ_CLOSE,"

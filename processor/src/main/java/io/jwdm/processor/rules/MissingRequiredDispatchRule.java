@@ -37,7 +37,7 @@ final class MissingRequiredDispatchRule implements DriverRule {
             ID,
             driver.qualifiedName(),
             driver.element(),
-            driver.describe()
+            driver.describeCapitalized()
                 + " has no dispatch routine for "
                 + Fixes.or(missing)
                 + ". Every WDM driver must handle IRP_MJ_PNP and IRP_MJ_POWER, passing down what"

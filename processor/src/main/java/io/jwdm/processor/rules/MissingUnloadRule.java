@@ -20,13 +20,14 @@ final class MissingUnloadRule implements DriverRule {
     String fix = Fixes.declaration(Role.UNLOAD, Role.UNLOAD.defaultMethodName(), List.of());
     String message =
         driver.kind() == Driver.Kind.WDM
-            ? driver.describe()
+            ? driver.describeCapitalized()
                 + " has no @Unload method. Every WDM driver must have an Unload routine"
                 + " (DRIVER_UNLOAD): the PnP manager unloads the driver after its last device has"
                 + " been removed, and Unload frees what DriverEntry allocated for the whole"
                 + " driver; it may be empty, but it must exist. Fix: add "
                 + fix
-            : driver.describe()
+                + "."
+            : driver.describeCapitalized()
                 + " has no @Unload method. Without an Unload routine (DRIVER_UNLOAD) a legacy"
                 + " driver can never be unloaded or replaced, and Driver Verifier fails it. Fix:"
                 + " add "

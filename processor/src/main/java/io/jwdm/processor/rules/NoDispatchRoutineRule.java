@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * {@code NoDispatchRoutine}: a driver with no {@code @Dispatch} method at all. Reported on the
- * class. For a WDM driver this one finding replaces {@link MissingRequiredDispatchRule} and
- * {@link MissingRecommendedDispatchRule}, which apply only to a driver that has at least one
- * dispatch routine, so the one mistake gives one message.
+ * class. For a WDM driver this one finding replaces {@link MissingRequiredDispatchRule} and {@link
+ * MissingRecommendedDispatchRule}, which apply only to a driver that has at least one dispatch
+ * routine, so the one mistake gives one message.
  */
 final class NoDispatchRoutineRule implements DriverRule {
   static final String ID = "NoDispatchRoutine";
@@ -33,7 +33,7 @@ final class NoDispatchRoutineRule implements DriverRule {
             ID,
             driver.qualifiedName(),
             driver.element(),
-            driver.describe()
+            driver.describeCapitalized()
                 + " has no @Dispatch method. A driver receives all its I/O through dispatch"
                 + " routines (DRIVER_DISPATCH); without one the I/O manager completes every IRP"
                 + " sent to the driver's devices with STATUS_INVALID_DEVICE_REQUEST. Fix: "

@@ -1,8 +1,8 @@
 package io.jwdm.processor.rules;
 
 import io.jwdm.processor.model.Driver;
-import io.jwdm.processor.model.Routine;
 import io.jwdm.processor.model.Role;
+import io.jwdm.processor.model.Routine;
 
 /**
  * {@code PermanentDriverWithUnload}: a {@code @LegacyDriver(permanent = true)} with an
@@ -23,7 +23,7 @@ final class PermanentDriverWithUnloadRule implements DriverRule {
               driver.qualifiedName(),
               unload.method(),
               unload.annotation(),
-              driver.describe()
+              driver.describeCapitalized()
                   + " is declared @LegacyDriver(permanent = true) but has an @Unload method, "
                   + unload.describeMethod()
                   + ". A permanent driver is never unloaded, so the kernel never calls its Unload"

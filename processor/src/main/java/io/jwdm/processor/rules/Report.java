@@ -10,8 +10,8 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * The findings of one round, printed together in a deterministic order: by the class the element
- * belongs to (qualified name), then the element's position in that class (the class itself
- * first), then ID and message. Identical findings are printed once.
+ * belongs to (qualified name), then the element's position in that class (the class itself first),
+ * then ID and message. Identical findings are printed once.
  */
 public final class Report {
   private final List<Finding> findings = new ArrayList<>();
@@ -31,7 +31,9 @@ public final class Report {
     List<Finding> sorted = new ArrayList<>();
     Keyed previous = null;
     for (Keyed k : keyed) {
-      if (previous == null || Keyed.ORDER.compare(previous, k) != 0 || !sameTarget(previous.finding, k.finding)) {
+      if (previous == null
+          || Keyed.ORDER.compare(previous, k) != 0
+          || !sameTarget(previous.finding, k.finding)) {
         sorted.add(k.finding);
       }
       previous = k;
@@ -47,7 +49,9 @@ public final class Report {
   /** Prints every finding, in order, on its element. */
   public void printTo(Messager messager) {
     for (Finding finding : findings()) {
-      if (finding.annotation().isEmpty()) {
+      if (finding.element() == null) {
+        messager.printMessage(finding.kind(), finding.text());
+      } else if (finding.annotation().isEmpty()) {
         messager.printMessage(finding.kind(), finding.text(), finding.element());
       } else if (finding.value().isEmpty()) {
         messager.printMessage(

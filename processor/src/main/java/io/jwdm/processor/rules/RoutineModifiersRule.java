@@ -54,7 +54,8 @@ final class RoutineModifiersRule implements DriverRule {
                   + Fixes.and(wrong)
                   + ": "
                   + Fixes.declaration(
-                      routine.role(), routine.methodName(), routine.majorFunctions())));
+                      routine.role(), routine.methodName(), routine.majorFunctions())
+                  + "."));
     }
   }
 }

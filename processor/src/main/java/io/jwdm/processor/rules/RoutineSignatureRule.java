@@ -54,7 +54,8 @@ final class RoutineSignatureRule implements DriverRule {
                   + role.signature(role.defaultMethodName())
                   + ", and declares no checked exception: a routine reports failure through"
                   + " statuses, and an exception escaping it is a bug check. Fix: declare it as "
-                  + Fixes.declaration(role, routine.methodName(), routine.majorFunctions())));
+                  + Fixes.declaration(role, routine.methodName(), routine.majorFunctions())
+                  + "."));
     }
   }
 
@@ -69,7 +70,10 @@ final class RoutineSignatureRule implements DriverRule {
             : isType(returnType, role.returnType());
     if (!returnOk) {
       problems.add(
-          "returns " + TypeDescriptions.describe(returnType) + " instead of " + role.simpleReturnType());
+          "returns "
+              + TypeDescriptions.describe(returnType)
+              + " instead of "
+              + role.simpleReturnType());
     }
     if (!parametersMatch(method, role.parameters())) {
       problems.add(
