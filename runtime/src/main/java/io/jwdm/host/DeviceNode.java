@@ -18,6 +18,8 @@ public final class DeviceNode {
     NO_DRIVER,
     /** Its drivers failed to load, add or start it; see {@link #problemCode()}. */
     FAILED,
+    /** Disabled: the PDO is present, its drivers' stack was removed. */
+    DISABLED,
     /** Surprise-removed: REMOVE_DEVICE follows when the last handle closes. */
     SURPRISE_REMOVED,
     /** Removed: the stack is gone. */

@@ -231,6 +231,29 @@ public final class Kernel {
     return core.hostCall(() -> pnp.surpriseRemove(node));
   }
 
+  /**
+   * Disables a device, as Device Manager does: QUERY_REMOVE and REMOVE_DEVICE to its drivers while
+   * the PDO stays. Drivers whose last device is gone are unloaded.
+   *
+   * @return SUCCESS; DEVICE_BUSY if handles are open; the QUERY_REMOVE status if a driver vetoed it
+   */
+  public NtStatus disable(DeviceNode node) {
+    Objects.requireNonNull(node, "node");
+    return core.hostCall(() -> pnp.disable(node));
+  }
+
+  /**
+   * Enables a disabled or failed device: loads its drivers as needed, calls AddDevice and sends
+   * START_DEVICE again.
+   *
+   * @return SUCCESS if it started; PLUGPLAY_NO_DEVICE if not (see the node's problem code);
+   *     INVALID_DEVICE_STATE if it is removed or still has a stack
+   */
+  public NtStatus enable(DeviceNode node) {
+    Objects.requireNonNull(node, "node");
+    return core.hostCall(() -> pnp.enable(node));
+  }
+
   /** The plugged-in devices that are not removed yet, in plug-in order. */
   public List<DeviceNode> deviceNodes() {
     return pnp.nodes();

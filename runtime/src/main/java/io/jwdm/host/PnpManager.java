@@ -354,6 +354,69 @@ final class PnpManager {
     deletePdo(node);
   }
 
+  /**
+   * Disables a device, as Device Manager does: QUERY_REMOVE, then REMOVE_DEVICE to its drivers,
+   * keeping the PDO. Drivers whose last device is gone are unloaded.
+   *
+   * @return SUCCESS, DEVICE_BUSY while handles are open, or the vetoing QUERY_REMOVE status
+   */
+  NtStatus disable(DeviceNode node) {
+    synchronized (core.lock) {
+      if (node.state == DeviceNode.State.REMOVED || node.removing) {
+        return NtStatus.NO_SUCH_DEVICE;
+      }
+      if (node.state != DeviceNode.State.STARTED) {
+        node.state = DeviceNode.State.DISABLED;
+        return NtStatus.SUCCESS;
+      }
+      if (openCount(node) > 0) {
+        core.trace("DisableVetoed", node.instanceId(), "open handles: " + openCount(node));
+        return NtStatus.DEVICE_BUSY;
+      }
+    }
+    NtStatus query = sendPnp(node, Wdm.IRP_MN_QUERY_REMOVE_DEVICE);
+    if (!query.isSuccess()) {
+      sendPnp(node, Wdm.IRP_MN_CANCEL_REMOVE_DEVICE);
+      return query;
+    }
+    synchronized (core.lock) {
+      node.removing = true;
+    }
+    sendPnp(node, Wdm.IRP_MN_REMOVE_DEVICE);
+    cleanUpStack(node);
+    synchronized (core.lock) {
+      node.removing = false;
+      node.state = DeviceNode.State.DISABLED;
+      node.problemCode = 0;
+    }
+    core.trace("Disabled", node.instanceId(), "stack removed, PDO kept");
+    return NtStatus.SUCCESS;
+  }
+
+  /**
+   * Enables a disabled or failed device: builds its stack again from the installed drivers
+   * (loading them as needed), with AddDevice and START_DEVICE.
+   *
+   * @return SUCCESS if the device started; otherwise the node's state tells why not
+   */
+  NtStatus enable(DeviceNode node) {
+    synchronized (core.lock) {
+      if (node.state == DeviceNode.State.STARTED) {
+        return NtStatus.SUCCESS;
+      }
+      if (node.state == DeviceNode.State.REMOVED || node.state == DeviceNode.State.SURPRISE_REMOVED
+          || node.removing || node.pdo.attachedDevice != null) {
+        return NtStatus.INVALID_DEVICE_STATE;
+      }
+      node.state = DeviceNode.State.STARTING;
+      node.problemCode = 0;
+    }
+    build(node);
+    synchronized (core.lock) {
+      return node.state == DeviceNode.State.STARTED ? NtStatus.SUCCESS : NtStatus.PLUGPLAY_NO_DEVICE;
+    }
+  }
+
   /** After REMOVE_DEVICE: records and reclaims devices that were not detached and deleted. */
   private void cleanUpStack(DeviceNode node) {
     List<DeviceObjectImpl> left = new ArrayList<>();
