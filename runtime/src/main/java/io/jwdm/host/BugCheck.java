@@ -1,5 +1,6 @@
 package io.jwdm.host;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,6 +16,8 @@ import java.util.Optional;
  * @param driverName the name of the driver at fault, or null if none is known
  * @param message what happened, in words
  * @param cause the exception a routine threw, or null
+ * @param objects the objects the bug check is about, such as the pool a driver leaked, each with
+ *     the stack that created it; empty when none
  */
 public record BugCheck(
     int code,
@@ -24,7 +27,8 @@ public record BugCheck(
     long parameter4,
     String driverName,
     String message,
-    Throwable cause) {
+    Throwable cause,
+    List<Leak> objects) {
 
   /** 0x9 IRQL_NOT_GREATER_OR_EQUAL: KeRaiseIrql to a lower level. */
   public static final int IRQL_NOT_GREATER_OR_EQUAL = 0x9;
@@ -36,6 +40,12 @@ public record BugCheck(
   public static final int NO_MORE_IRP_STACK_LOCATIONS = 0x35;
   /** 0x44 MULTIPLE_IRP_COMPLETE_REQUESTS: an IRP was completed twice. */
   public static final int MULTIPLE_IRP_COMPLETE_REQUESTS = 0x44;
+  /** 0xC2 BAD_POOL_CALLER: a bad pool request, such as freeing a block twice. */
+  public static final int BAD_POOL_CALLER = 0xC2;
+  /** 0xD5 DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL: special pool caught a use after free. */
+  public static final int DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL = 0xD5;
+  /** 0xD6 DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION: special pool caught an overrun. */
+  public static final int DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION = 0xD6;
   /** 0xC4 DRIVER_VERIFIER_DETECTED_VIOLATION. */
   public static final int DRIVER_VERIFIER_DETECTED_VIOLATION = 0xC4;
   /** 0xC7 TIMER_OR_DPC_INVALID. */
@@ -50,9 +60,17 @@ public record BugCheck(
    */
   public static final int JWDM_HANG_DETECTED = 0xE0000001;
 
-  /** Compact constructor: checks the message. */
+  /** Compact constructor: checks the message and copies the objects. */
   public BugCheck {
     Objects.requireNonNull(message, "message");
+    objects = List.copyOf(objects);
+  }
+
+  /** A bug check about no particular objects. */
+  public BugCheck(int code, long parameter1, long parameter2, long parameter3, long parameter4,
+      String driverName, String message, Throwable cause) {
+    this(code, parameter1, parameter2, parameter3, parameter4, driverName, message, cause,
+        List.of());
   }
 
   /** The driver at fault, if known. */
@@ -69,6 +87,10 @@ public record BugCheck(
       case NO_MORE_IRP_STACK_LOCATIONS: return "NO_MORE_IRP_STACK_LOCATIONS";
       case MULTIPLE_IRP_COMPLETE_REQUESTS: return "MULTIPLE_IRP_COMPLETE_REQUESTS";
       case DRIVER_VERIFIER_DETECTED_VIOLATION: return "DRIVER_VERIFIER_DETECTED_VIOLATION";
+      case BAD_POOL_CALLER: return "BAD_POOL_CALLER";
+      case DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL: return "DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL";
+      case DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION:
+        return "DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION";
       case TIMER_OR_DPC_INVALID: return "TIMER_OR_DPC_INVALID";
       case DRIVER_VERIFIER_IOMANAGER_VIOLATION: return "DRIVER_VERIFIER_IOMANAGER_VIOLATION";
       case DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS:
@@ -93,6 +115,9 @@ public record BugCheck(
     }
     if (driverName != null) {
       out.append("Driver: ").append(driverName).append(System.lineSeparator());
+    }
+    for (Leak object : objects) {
+      out.append(object.render());
     }
     if (cause != null) {
       out.append("Exception: ").append(cause).append(System.lineSeparator());

@@ -47,6 +47,8 @@ public final class DeviceNode {
   int problemCode;
   /** REMOVE_DEVICE was (or is being) sent. */
   boolean removing;
+  /** IRP_MN_SURPRISE_REMOVAL is being handled: detaching or deleting now is a violation. */
+  volatile boolean inSurpriseRemoval;
 
   DeviceNode(KernelCore core, String instanceId, List<String> hardwareIds, DeviceObjectImpl pdo) {
     this.core = core;

@@ -132,6 +132,12 @@ final class IoManager {
           + "; this kernel implements version " + DriverGlue.SPI_VERSION);
       return null;
     }
+    if (glue.permanent() && services.verifier().enabledFor(glue)) {
+      status[0] = NtStatus.DRIVER_UNABLE_TO_LOAD;
+      core.trace("LoadRefused", name, "Driver Verifier fails a driver with no Unload routine"
+          + " (@LegacyDriver(permanent = true))");
+      return null;
+    }
     DriverObjectImpl driver;
     synchronized (core.lock) {
       if (drivers.containsKey(key(name))) {
@@ -161,6 +167,16 @@ final class IoManager {
       }
       status[0] = result;
       return null;
+    }
+    if (driver.model() == DriverModel.WDM
+        && services.verifier().enabled(driver, VerifierFlags.IO_VERIFICATION)) {
+      for (MajorFunction required : new MajorFunction[] {MajorFunction.PNP, MajorFunction.POWER}) {
+        if (driver.isDefaultDispatch(required)) {
+          throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x21F,
+              driver.address(), required.code(), 0, driver, name + " has no dispatch routine for "
+                  + required.wdkName() + ", which every WDM driver must handle", null);
+        }
+      }
     }
     synchronized (core.lock) {
       for (DeviceObjectImpl device : driver.devices) {
@@ -325,6 +341,37 @@ final class IoManager {
           device.creationStack));
       forceDelete(device);
     }
+    List<PoolBlock> leftPool = services.pool().liveBlocks(driver);
+    List<Leak> poolLeaks = new ArrayList<>();
+    for (PoolBlock block : leftPool) {
+      Leak leak = block.leak(when);
+      poolLeaks.add(leak);
+      core.addLeak(leak);
+    }
+    services.pool().reclaim(leftPool);
+    Verifier verifier = services.verifier();
+    if (!poolLeaks.isEmpty() && verifier.enabled(driver, VerifierFlags.POOL_TRACKING)) {
+      throw core.bugCheck(BugCheck.DRIVER_VERIFIER_DETECTED_VIOLATION, 0x62, driver.address(), 0,
+          poolLeaks.size(), driver, driver.name() + " left " + poolLeaks.size()
+              + " pool allocation(s) at " + when, null, poolLeaks);
+    }
+    if ((!leftDevices.isEmpty() || !leftLinks.isEmpty())
+        && verifier.enabled(driver, VerifierFlags.IO_VERIFICATION)) {
+      List<Leak> objects = new ArrayList<>();
+      long first = 0;
+      for (ObjectNamespace.SymbolicLink link : leftLinks) {
+        objects.add(new Leak("SymbolicLink", driver.name(), link.name() + " -> " + link.target(),
+            when, link.creationStack()));
+      }
+      for (DeviceObjectImpl device : leftDevices) {
+        objects.add(new Leak("DeviceObject", driver.name(), device.describe(), when,
+            device.creationStack));
+        first = first == 0 ? device.address() : first;
+      }
+      throw core.bugCheck(BugCheck.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS, first, 0,
+          0, 0, driver, driver.name() + " left " + leftDevices.size() + " device object(s) and "
+              + leftLinks.size() + " symbolic link(s) at " + when, null, objects);
+    }
   }
 
   /** Detaches and deletes a device without asking its driver: for reclaiming leaks. */
@@ -355,9 +402,20 @@ final class IoManager {
   void deleteDevice(DeviceObjectImpl device, String service) {
     synchronized (core.lock) {
       if (device.deleted) {
+        if (services.verifier().enabled(device.driver(), VerifierFlags.IO_VERIFICATION)) {
+          throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x240,
+              device.address(), 0, 0, device.driver(), service + " was called twice on "
+                  + device.describe(), null);
+        }
         core.trace("DoubleDelete", device.driver().name(), service + " twice on "
             + device.describe());
         return;
+      }
+      if (device.node != null && device.node.inSurpriseRemoval
+          && services.verifier().enabled(device.driver(), VerifierFlags.IO_VERIFICATION)) {
+        throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x242, device.address(),
+            0, 0, device.driver(), device.driver().name() + " deleted " + device.describe()
+                + " while handling IRP_MN_SURPRISE_REMOVAL; delete it at REMOVE_DEVICE", null);
       }
       device.deleted = true;
       if (device.name() != null) {
@@ -375,10 +433,22 @@ final class IoManager {
     DeviceObjectImpl source;
     synchronized (core.lock) {
       source = target.attachedDevice;
+      DriverObjectImpl caller = core.thread().currentDriver;
       if (source == null) {
+        if (services.verifier().enabled(caller, VerifierFlags.IO_VERIFICATION)) {
+          throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x202,
+              target.address(), 0, 0, caller, service + " on " + target.describe()
+                  + ", which has nothing attached: the device was detached already", null);
+        }
         core.trace("DoubleDetach", target.driver().name(), service + " on " + target.describe()
             + ", which has nothing attached");
         return;
+      }
+      if (target.node != null && target.node.inSurpriseRemoval
+          && services.verifier().enabled(source.driver(), VerifierFlags.IO_VERIFICATION)) {
+        throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x241, source.address(),
+            0, 0, source.driver(), source.driver().name() + " detached " + source.describe()
+                + " while handling IRP_MN_SURPRISE_REMOVAL; detach it at REMOVE_DEVICE", null);
       }
       target.attachedDevice = null;
       source.attachedTo = null;
@@ -436,7 +506,32 @@ final class IoManager {
           0, driver, driver.name() + " returned null from its " + major.wdkName()
               + " dispatch routine", null);
     }
+    if (services.verifier().enabled(driver, VerifierFlags.IO_VERIFICATION)) {
+      verifyDispatchResult(driver, device, irp, location, major, status);
+    }
     return status;
+  }
+
+  /** I/O verification of what a dispatch routine did with its IRP (0xC9 / 0x226, 0x23D, 0x23E). */
+  private void verifyDispatchResult(DriverObjectImpl driver, DeviceObjectImpl device, IrpImpl irp,
+      IrpImpl.StackLocation location, MajorFunction major, NtStatus status) {
+    boolean pendingReturned = NtStatus.PENDING.equals(status);
+    String routine = driver.name() + "'s " + major.wdkName() + " dispatch routine";
+    if (pendingReturned && !location.pending) {
+      throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x23D, irp.address,
+          device.address(), 0, driver, routine + " returned STATUS_PENDING without calling"
+              + " IoMarkIrpPending on " + irp, null);
+    }
+    if (!pendingReturned && location.pending) {
+      throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x23E, irp.address,
+          device.address(), status.value() & 0xFFFFFFFFL, driver, routine + " called"
+              + " IoMarkIrpPending on " + irp + " but returned " + status, null);
+    }
+    if (!pendingReturned && irp.state == IrpImpl.State.ACTIVE) {
+      throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, irp.address,
+          device.address(), status.value() & 0xFFFFFFFFL, driver, routine + " returned " + status
+              + " but neither completed " + irp + ", passed it down, nor marked it pending", null);
+    }
   }
 
   void completeRequest(IrpImpl irp) {

@@ -41,7 +41,7 @@ public final class Kernel {
 
   private Kernel(KernelOptions options) {
     this.core = new KernelCore(options);
-    this.services = new Services(core);
+    this.services = new Services(core, new Verifier(options));
     this.io = new IoManager(core, services);
     this.pnp = new PnpManager(core, io, services);
     services.connect(io);

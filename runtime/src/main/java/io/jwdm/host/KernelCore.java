@@ -201,11 +201,17 @@ final class KernelCore {
    */
   BugCheckUnwind bugCheck(int code, long p1, long p2, long p3, long p4, DriverObjectImpl driver,
       String message, Throwable cause) {
+    return bugCheck(code, p1, p2, p3, p4, driver, message, cause, List.of());
+  }
+
+  /** {@link #bugCheck(int, long, long, long, long, DriverObjectImpl, String, Throwable)} about objects. */
+  BugCheckUnwind bugCheck(int code, long p1, long p2, long p3, long p4, DriverObjectImpl driver,
+      String message, Throwable cause, List<Leak> objects) {
     BugCheck check;
     synchronized (lock) {
       if (bugCheck == null) {
         bugCheck = new BugCheck(code, p1, p2, p3, p4, driver == null ? null : driver.name(),
-            message, cause);
+            message, cause, objects);
         traceLocked("BugCheck", driver == null ? "system" : driver.name(),
             String.format("0x%X (%x, %x, %x, %x) %s", code, p1, p2, p3, p4, message));
         lock.notifyAll();

@@ -15,10 +15,23 @@ public final class KernelOptions {
 
   private final Duration waitTimeout;
   private final int traceCapacity;
+  private final java.util.Map<String, Integer> verifierFlags;
+  private final int verifierFlagsForAll;
 
   private KernelOptions(Builder builder) {
     this.waitTimeout = builder.waitTimeout;
     this.traceCapacity = builder.traceCapacity;
+    this.verifierFlags = java.util.Map.copyOf(builder.verifierFlags);
+    this.verifierFlagsForAll = builder.verifierFlagsForAll;
+  }
+
+  /**
+   * The Driver Verifier flags in force for the driver named {@code driverName}: those set for it
+   * by name, or else those set for all drivers; 0 when the verifier is off for it.
+   */
+  public int verifierFlags(String driverName) {
+    Integer flags = verifierFlags.get(driverName.toUpperCase(java.util.Locale.ROOT));
+    return flags != null ? flags : verifierFlagsForAll;
   }
 
   /** The default options. */
@@ -49,8 +62,28 @@ public final class KernelOptions {
   public static final class Builder {
     private Duration waitTimeout = Duration.ofSeconds(10);
     private int traceCapacity = 10_000;
+    private final java.util.Map<String, Integer> verifierFlags = new java.util.HashMap<>();
+    private int verifierFlagsForAll;
 
     private Builder() {}
+
+    /**
+     * Enables Driver Verifier for one driver with {@link VerifierFlags} (such as
+     * {@link VerifierFlags#STANDARD}); 0 turns it off for that driver.
+     */
+    public Builder verifier(String driverName, int flags) {
+      Objects.requireNonNull(driverName, "driverName");
+      VerifierFlags.parse(Integer.toString(flags));
+      verifierFlags.put(driverName.toUpperCase(java.util.Locale.ROOT), flags);
+      return this;
+    }
+
+    /** Enables Driver Verifier with {@code flags} for every driver not named by {@link #verifier}. */
+    public Builder verifierForAll(int flags) {
+      VerifierFlags.parse(Integer.toString(flags));
+      this.verifierFlagsForAll = flags;
+      return this;
+    }
 
     /** Sets {@link KernelOptions#waitTimeout()}; must be positive. */
     public Builder waitTimeout(Duration timeout) {

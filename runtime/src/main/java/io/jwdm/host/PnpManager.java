@@ -185,6 +185,11 @@ final class PnpManager {
           if ((after.flags() & Wdm.DO_DEVICE_INITIALIZING) != 0) {
             core.trace("Violation", driver.name(), "DO_DEVICE_INITIALIZING still set on "
                 + after.describe() + " after AddDevice");
+            if (services.verifier().enabled(driver, VerifierFlags.IO_VERIFICATION)) {
+              throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x243,
+                  after.address(), 0, 0, driver, driver.name() + " left DO_DEVICE_INITIALIZING"
+                      + " set on " + after.describe() + " after AddDevice", null);
+            }
           }
         }
       }
@@ -255,6 +260,11 @@ final class PnpManager {
     if (minor == Wdm.IRP_MN_REMOVE_DEVICE && !result.status().isSuccess()) {
       core.trace("Violation", top.driver().name(), "REMOVE_DEVICE failed with " + result.status()
           + "; it must never fail");
+      if (services.verifier().enabled(top.driver(), VerifierFlags.IO_VERIFICATION)) {
+        throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x306, top.address(),
+            irp.address, result.status().value() & 0xFFFFFFFFL, top.driver(),
+            "IRP_MN_REMOVE_DEVICE failed with " + result.status() + "; it must never fail", null);
+      }
     }
     return result.status();
   }
@@ -317,7 +327,12 @@ final class PnpManager {
       deletePdo(node);
       return NtStatus.SUCCESS;
     }
-    sendPnp(node, Wdm.IRP_MN_SURPRISE_REMOVAL);
+    node.inSurpriseRemoval = true;
+    try {
+      sendPnp(node, Wdm.IRP_MN_SURPRISE_REMOVAL);
+    } finally {
+      node.inSurpriseRemoval = false;
+    }
     synchronized (core.lock) {
       node.state = DeviceNode.State.SURPRISE_REMOVED;
     }
@@ -445,9 +460,21 @@ final class PnpManager {
       }
       core.trace("Violation", device.driver().name(), device.describe() + " " + problem
           + " at REMOVE_DEVICE");
-      core.addLeak(new Leak("DeviceObject", device.driver().name(), device.describe(),
-          "REMOVE_DEVICE (" + problem + ")", device.creationStack));
+      Leak leak = new Leak("DeviceObject", device.driver().name(), device.describe(),
+          "REMOVE_DEVICE (" + problem + ")", device.creationStack);
+      core.addLeak(leak);
+      boolean detached;
+      synchronized (core.lock) {
+        detached = device.attachedTo == null;
+      }
       io.forceDelete(device);
+      if (services.verifier().enabled(device.driver(), VerifierFlags.IO_VERIFICATION)) {
+        throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION,
+            detached ? 0x21E : 0x21D, device.address(), 0, 0, device.driver(),
+            device.driver().name() + " handled IRP_MN_REMOVE_DEVICE without "
+                + (detached ? "deleting " : "detaching ") + device.describe(), null,
+            java.util.List.of(leak));
+      }
     }
     for (DriverObjectImpl driver : drivers) {
       io.unloadIfNoDevices(driver);

@@ -14,6 +14,7 @@ import io.jwdm.kernel.MajorFunction;
 import io.jwdm.kernel.Mdl;
 import io.jwdm.kernel.NtStatus;
 import io.jwdm.kernel.Out;
+import io.jwdm.kernel.PoolMemory;
 import io.jwdm.kernel.Wdm;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -28,10 +29,22 @@ import java.util.List;
  */
 final class Services implements KernelServices {
   private final KernelCore core;
+  private final Verifier verifier;
+  private final PoolManager pool;
   private IoManager io;
 
-  Services(KernelCore core) {
+  Services(KernelCore core, Verifier verifier) {
     this.core = core;
+    this.verifier = verifier;
+    this.pool = new PoolManager(core, verifier);
+  }
+
+  Verifier verifier() {
+    return verifier;
+  }
+
+  PoolManager pool() {
+    return pool;
   }
 
   void connect(IoManager io) {
@@ -359,6 +372,48 @@ final class Services implements KernelServices {
   public ByteBuffer mmGetSystemAddressForMdlSafe(Mdl mdl, int priority) {
     enter(Irql.DISPATCH_LEVEL, "MmGetSystemAddressForMdlSafe");
     return mdl instanceof MdlImpl ? ((MdlImpl) mdl).buffer : null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Pool
+
+  @Override
+  public PoolMemory exAllocatePool2(long flags, long numberOfBytes, String tag) {
+    core.checkRunning();
+    boolean paged = (flags & Wdm.POOL_FLAG_PAGED) != 0;
+    boolean nonPaged = (flags & Wdm.POOL_FLAG_NON_PAGED) != 0;
+    if (paged == nonPaged) {
+      core.trace("PoolRefused", currentDriverName(), String.format(
+          "ExAllocatePool2 flags 0x%X name neither or both of POOL_FLAG_PAGED and"
+              + " POOL_FLAG_NON_PAGED", flags));
+      return null;
+    }
+    return pool.allocate(paged, numberOfBytes, tag, "ExAllocatePool2");
+  }
+
+  @Override
+  public PoolMemory exAllocatePoolWithTag(int poolType, long numberOfBytes, String tag) {
+    core.checkRunning();
+    boolean paged = (poolType & 1) == Wdm.PAGED_POOL;
+    PoolMemory memory = pool.allocate(paged, numberOfBytes, tag, "ExAllocatePoolWithTag");
+    return memory;
+  }
+
+  @Override
+  public void exFreePoolWithTag(PoolMemory memory, String tag) {
+    core.checkRunning();
+    pool.free(memory, tag, "ExFreePoolWithTag");
+  }
+
+  @Override
+  public void exFreePool(PoolMemory memory) {
+    core.checkRunning();
+    pool.free(memory, null, "ExFreePool");
+  }
+
+  private String currentDriverName() {
+    DriverObjectImpl driver = core.thread().currentDriver;
+    return driver == null ? "system" : driver.name();
   }
 
   // ---------------------------------------------------------------------------------------------

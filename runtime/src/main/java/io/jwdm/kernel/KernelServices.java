@@ -172,6 +172,41 @@ public interface KernelServices {
   ByteBuffer mmGetSystemAddressForMdlSafe(Mdl mdl, int priority);
 
   // ---------------------------------------------------------------------------------------------
+  // Pool
+
+  /**
+   * {@code ExAllocatePool2}: allocates pool memory, zeroed unless {@link
+   * Wdm#POOL_FLAG_UNINITIALIZED} is given. IRQL: at most APC_LEVEL for paged pool, at most
+   * DISPATCH_LEVEL for nonpaged pool.
+   *
+   * @param flags {@link Wdm#POOL_FLAG_NON_PAGED} or {@link Wdm#POOL_FLAG_PAGED}, optionally with
+   *     {@link Wdm#POOL_FLAG_UNINITIALIZED}
+   * @param tag one to four printable ASCII characters identifying the allocation
+   * @return the memory, or null when the allocation fails (low resources): check it
+   */
+  PoolMemory exAllocatePool2(long flags, long numberOfBytes, String tag);
+
+  /**
+   * {@code ExAllocatePoolWithTag}: allocates pool memory (not zeroed). IRQL as
+   * {@link #exAllocatePool2}.
+   *
+   * @param poolType {@link Wdm#NON_PAGED_POOL}, {@link Wdm#NON_PAGED_POOL_NX} or
+   *     {@link Wdm#PAGED_POOL}
+   * @return the memory, or null when the allocation fails
+   */
+  PoolMemory exAllocatePoolWithTag(int poolType, long numberOfBytes, String tag);
+
+  /**
+   * {@code ExFreePoolWithTag}: frees pool memory allocated with {@code tag}. Freeing twice is bug
+   * check 0xC2 BAD_POOL_CALLER (0xC4 under Driver Verifier). IRQL: at most DISPATCH_LEVEL
+   * (APC_LEVEL for paged pool).
+   */
+  void exFreePoolWithTag(PoolMemory memory, String tag);
+
+  /** {@code ExFreePool}: {@link #exFreePoolWithTag} without checking the tag. */
+  void exFreePool(PoolMemory memory);
+
+  // ---------------------------------------------------------------------------------------------
   // Remove locks
 
   /**

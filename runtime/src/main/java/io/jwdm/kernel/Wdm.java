@@ -101,6 +101,20 @@ public final class Wdm {
   /** {@code IO_SERIAL_INCREMENT}. */
   public static final int IO_SERIAL_INCREMENT = 2;
 
+  // Pool (ExAllocatePool2 flags and ExAllocatePoolWithTag pool types).
+  /** {@code POOL_FLAG_UNINITIALIZED}: the block is not zeroed. */
+  public static final long POOL_FLAG_UNINITIALIZED = 0x0000000000000002L;
+  /** {@code POOL_FLAG_NON_PAGED}: nonpaged pool, usable at DISPATCH_LEVEL. */
+  public static final long POOL_FLAG_NON_PAGED = 0x0000000000000040L;
+  /** {@code POOL_FLAG_PAGED}: paged pool, usable at APC_LEVEL or below. */
+  public static final long POOL_FLAG_PAGED = 0x0000000000000100L;
+  /** {@code NonPagedPool}, for ExAllocatePoolWithTag. */
+  public static final int NON_PAGED_POOL = 0;
+  /** {@code PagedPool}, for ExAllocatePoolWithTag. */
+  public static final int PAGED_POOL = 1;
+  /** {@code NonPagedPoolNx}, for ExAllocatePoolWithTag. */
+  public static final int NON_PAGED_POOL_NX = 0x200;
+
   /** {@code NormalPagePriority}, for MmGetSystemAddressForMdlSafe. */
   public static final int NORMAL_PAGE_PRIORITY = 16;
 
