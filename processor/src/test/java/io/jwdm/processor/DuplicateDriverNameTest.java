@@ -6,7 +6,9 @@ import static io.jwdm.processor.harness.SourceFile.source;
 import io.jwdm.processor.harness.CompilationResult;
 import io.jwdm.processor.harness.CompilerKind;
 import io.jwdm.processor.harness.CompilerTest;
+import io.jwdm.processor.harness.FirstRoundGenerator;
 import io.jwdm.processor.harness.SourceFile;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 
 /**
@@ -118,7 +120,7 @@ class DuplicateDriverNameTest {
   @CompilerTest
   @DisplayName("an explicit name equal to another driver's default name collides")
   void explicitNameEqualToDefaultName(CompilerKind compiler) {
-    SourceFile speaker = legacyDriver("test.Speaker", "@LegacyDriver(name = \"Beeper\")");
+    SourceFile speaker = legacyDriver("test.b.Speaker", "@LegacyDriver(name = \"Beeper\")");
 
     CompilationResult compilation = compiler.compile(speaker, FIRST_BEEPER);
 
@@ -126,6 +128,8 @@ class DuplicateDriverNameTest {
         .hadOnlyJwdmError("DuplicateDriverName")
         .inFile(speaker)
         .onLineContaining("@LegacyDriver(name = \"Beeper\")");
+    assertThat(compilation).generatedSource("test.a.Beeper_DriverGlue").isNotEmpty();
+    assertThat(compilation).generatedNoSource("test.b.Speaker_DriverGlue");
   }
 
   @CompilerTest
@@ -145,6 +149,53 @@ class DuplicateDriverNameTest {
         .inFile(third)
         .onLineContaining("@LegacyDriver");
     assertThat(compilation).generatedSource("test.a.Beeper_DriverGlue").isNotEmpty();
+  }
+
+  @CompilerTest
+  @DisplayName("a driver generated in a later round collides with a driver of an earlier round")
+  void collisionAcrossRounds(CompilerKind compiler) {
+    CompilationResult compilation =
+        compiler
+            .compiler()
+            .withProcessor(
+                () ->
+                    new FirstRoundGenerator(
+                        Map.of(SECOND_BEEPER.qualifiedName(), SECOND_BEEPER.content())))
+            .compile(FIRST_BEEPER);
+
+    assertThat(compilation)
+        .hadOnlyJwdmError("DuplicateDriverName")
+        .inGeneratedFile(SECOND_BEEPER)
+        .onLineContaining("@LegacyDriver");
+    assertThat(compilation).generatedSource("test.a.Beeper_DriverGlue").isNotEmpty();
+    assertThat(compilation).generatedNoSource("test.b.Beeper_DriverGlue");
+  }
+
+  /**
+   * When the driver that sorts first arrives in a later round, the one reported was checked, and
+   * got its glue source, in an earlier round. The build fails anyway; what must hold is that the
+   * reported driver is still the later one by name, and that the services file lists only the
+   * other.
+   */
+  @CompilerTest
+  @DisplayName("a driver of an earlier round is reported when a later round brings one sorting before it")
+  void collisionWithEarlierRoundDriverSortingSecond(CompilerKind compiler) {
+    CompilationResult compilation =
+        compiler
+            .compiler()
+            .withProcessor(
+                () ->
+                    new FirstRoundGenerator(
+                        Map.of(FIRST_BEEPER.qualifiedName(), FIRST_BEEPER.content())))
+            .compile(SECOND_BEEPER);
+
+    assertThat(compilation)
+        .hadOnlyJwdmError("DuplicateDriverName")
+        .inFile(SECOND_BEEPER)
+        .onLineContaining("@LegacyDriver");
+    assertThat(compilation)
+        .generatedResource(CompilationResult.SERVICES_FILE)
+        .isEqualTo("test.a.Beeper_DriverGlue\n");
   }
 
   @CompilerTest

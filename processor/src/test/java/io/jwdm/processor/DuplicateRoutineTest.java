@@ -213,6 +213,10 @@ class DuplicateRoutineTest {
         .hadOnlyJwdmError("DuplicateRoutine")
         .inFile(beeper)
         .onLineContaining("@Dispatch({WRITE, READ})");
+    assertThat(compilation)
+        .hadErrorContaining("[DuplicateRoutine]")
+        .messageThat()
+        .containsMatch("\\bREAD\\b.*\\bread\\(");
     assertThat(compilation).generatedNoSource("test.Beeper_DriverGlue");
   }
 

@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 import static io.jwdm.processor.harness.JwdmCompilationSubject.assertThat;
 import static io.jwdm.processor.harness.SourceFile.source;
 
+import io.jwdm.annotation.DriverRole;
 import io.jwdm.kernel.DeviceObject;
 import io.jwdm.kernel.DriverDispatch;
 import io.jwdm.kernel.Irp;
@@ -200,6 +201,43 @@ class GlueBehaviourTest {
   }
 
   @CompilerTest
+  @DisplayName("WDM glue reports the driver's role: FUNCTION by default, or the filter role declared")
+  void wdmRole(CompilerKind compiler) {
+    SourceFile filter =
+        source(
+            "test.Filter",
+            """
+            package test;
+
+            import static io.jwdm.kernel.MajorFunction.*;
+
+            import io.jwdm.annotation.*;
+            import io.jwdm.kernel.*;
+
+            @WdmDriver(hardwareIds = "ROOT\\\\TOASTER", role = DriverRole.UPPER_FILTER)
+            public class Filter {
+              @AddDevice
+              NtStatus addDevice(DriverObject driver, DeviceObject pdo) {
+                return NtStatus.SUCCESS;
+              }
+
+              @Dispatch({CREATE, CLOSE, PNP, POWER, SYSTEM_CONTROL})
+              NtStatus dispatch(DeviceObject device, Irp irp) {
+                return NtStatus.SUCCESS;
+              }
+
+              @Unload
+              void unload(DriverObject driver) {}
+            }
+            """);
+    CompilationResult compilation = compiler.compile(filter);
+    assertThat(compilation).succeededWithoutJwdmDiagnostics();
+
+    assertThat(compilation.newGlue("test.Filter_DriverGlue").role()).isEqualTo(DriverRole.UPPER_FILTER);
+    assertThat(toasterGlue(compiler).role()).isEqualTo(DriverRole.FUNCTION);
+  }
+
+  @CompilerTest
   @DisplayName("legacy glue defaults its name to the simple name and has no hardware IDs")
   void legacyMetadata(CompilerKind compiler) {
     DriverGlue glue = compiled(compiler).newGlue("test.Beeper_DriverGlue");
@@ -242,25 +280,20 @@ class GlueBehaviourTest {
   @CompilerTest
   @DisplayName("each dispatch entry calls its method with the same device and IRP and returns its status")
   void dispatchEntriesCallThrough(CompilerKind compiler) {
-    Map<MajorFunction, String> routines = new EnumMap<>(MajorFunction.class);
-    Map<MajorFunction, Integer> statuses = new EnumMap<>(MajorFunction.class);
-    routines.put(MajorFunction.CREATE, "createClose");
-    statuses.put(MajorFunction.CREATE, 0xE0000001);
-    routines.put(MajorFunction.CLOSE, "createClose");
-    statuses.put(MajorFunction.CLOSE, 0xE0000001);
-    routines.put(MajorFunction.READ, "readWrite");
-    statuses.put(MajorFunction.READ, 0xE0000002);
-    routines.put(MajorFunction.WRITE, "readWrite");
-    statuses.put(MajorFunction.WRITE, 0xE0000002);
-    routines.put(MajorFunction.PNP, "pnp");
-    statuses.put(MajorFunction.PNP, 0xE0000003);
-    routines.put(MajorFunction.POWER, "power");
-    statuses.put(MajorFunction.POWER, 0xE0000004);
-    routines.put(MajorFunction.SYSTEM_CONTROL, "systemControl");
-    statuses.put(MajorFunction.SYSTEM_CONTROL, 0xE0000005);
+    record Expected(String routine, int status) {}
+    Map<MajorFunction, Expected> expected =
+        Map.of(
+            MajorFunction.CREATE, new Expected("createClose", 0xE0000001),
+            MajorFunction.CLOSE, new Expected("createClose", 0xE0000001),
+            MajorFunction.READ, new Expected("readWrite", 0xE0000002),
+            MajorFunction.WRITE, new Expected("readWrite", 0xE0000002),
+            MajorFunction.PNP, new Expected("pnp", 0xE0000003),
+            MajorFunction.POWER, new Expected("power", 0xE0000004),
+            MajorFunction.SYSTEM_CONTROL, new Expected("systemControl", 0xE0000005));
     DriverGlue glue = toasterGlue(compiler);
 
-    for (MajorFunction major : routines.keySet()) {
+    for (Map.Entry<MajorFunction, Expected> entry : expected.entrySet()) {
+      MajorFunction major = entry.getKey();
       FakeDriverObject driverObject = loaded(glue, "Toaster");
       DeviceObject device = KernelFakes.device("toaster0", driverObject);
       Irp irp = KernelFakes.irp(major.wdkName());
@@ -268,10 +301,12 @@ class GlueBehaviourTest {
       NtStatus status = driverObject.majorFunction(major).dispatch(device, irp);
 
       RoutineCall call = driverObject.calls().get(driverObject.calls().size() - 1);
-      assertWithMessage("routine called for %s", major).that(call.routine()).isEqualTo(routines.get(major));
+      assertWithMessage("routine called for %s", major).that(call.routine()).isEqualTo(entry.getValue().routine());
       assertWithMessage("device passed for %s", major).that(call.args().get(0)).isSameInstanceAs(device);
       assertWithMessage("IRP passed for %s", major).that(call.args().get(1)).isSameInstanceAs(irp);
-      assertWithMessage("status returned for %s", major).that(status).isEqualTo(NtStatus.of(statuses.get(major)));
+      assertWithMessage("status returned for %s", major)
+          .that(status)
+          .isEqualTo(NtStatus.of(entry.getValue().status()));
     }
   }
 

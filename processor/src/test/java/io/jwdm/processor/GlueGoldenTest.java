@@ -51,6 +51,29 @@ class GlueGoldenTest {
         compilation.generatedResource(CompilationResult.SERVICES_FILE).orElseThrow());
   }
 
+  @CompilerTest
+  @DisplayName("glue compiles without a warning of its own, with the usual lint checks on")
+  void glueHasNoWarnings(CompilerKind compiler) {
+    // All of javac's lint; ECJ's defaults plus what a project would add. ECJ's "all" also enables
+    // style checks no project uses on generated code (string externalization, this.field).
+    String allWarnings =
+        compiler == CompilerKind.JAVAC
+            ? "-Xlint:all"
+            : "-warn:+unused,allDeprecation,unchecked,raw,static-access,syntheticAccess,"
+                + "redundantSuperinterface,uselessTypeCheck,semicolon,boxing,allOver-ann";
+
+    CompilationResult compilation =
+        compiler.compiler().withOptions(allWarnings).compile(RepresentativeDrivers.ALL);
+
+    assertThat(compilation).succeededWithoutJwdmDiagnostics();
+    assertThat(
+            compilation.diagnostics().stream()
+                .filter(d -> d.file().startsWith("generated:"))
+                .map(Object::toString)
+                .toList())
+        .isEmpty();
+  }
+
   @Test
   @DisplayName("javac and ECJ generate the same glue, byte for byte")
   void compilersGenerateTheSameGlue() {

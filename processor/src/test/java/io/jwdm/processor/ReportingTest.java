@@ -160,6 +160,8 @@ class ReportingTest {
     assertThat(compilation).generatedSource("test.Speaker_DriverGlue").isNotEmpty();
     assertThat(compilation).generatedNoSource("test.Beeper_DriverGlue");
     assertThat(compilation).generatedNoSource("test.Toaster_DriverGlue");
+    assertThat(compilation.servicesFileLines())
+        .containsNoneOf("test.Beeper_DriverGlue", "test.Toaster_DriverGlue");
   }
 
   @CompilerTest

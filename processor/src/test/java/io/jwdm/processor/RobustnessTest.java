@@ -6,16 +6,9 @@ import static io.jwdm.processor.harness.SourceFile.source;
 import io.jwdm.processor.harness.CompilationResult;
 import io.jwdm.processor.harness.CompilerKind;
 import io.jwdm.processor.harness.CompilerTest;
+import io.jwdm.processor.harness.FirstRoundGenerator;
 import io.jwdm.processor.harness.SourceFile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.util.Map;
-import java.util.Set;
-import javax.annotation.processing.AbstractProcessor;
-import javax.annotation.processing.RoundEnvironment;
-import javax.lang.model.SourceVersion;
-import javax.lang.model.element.TypeElement;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 
@@ -306,43 +299,6 @@ class RobustnessTest {
           .inFile(beeper)
           .onLineContaining("NtStatus deviceControl(");
       assertThat(compilation).generatedNoSource("test.Beeper_DriverGlue");
-    }
-  }
-
-  /** Another project's processor: writes the given sources in its first round, nothing after. */
-  static final class FirstRoundGenerator extends AbstractProcessor {
-    private final Map<String, String> sources;
-    private boolean generated;
-
-    FirstRoundGenerator(Map<String, String> sources) {
-      this.sources = sources;
-    }
-
-    @Override
-    public Set<String> getSupportedAnnotationTypes() {
-      return Set.of("*");
-    }
-
-    @Override
-    public SourceVersion getSupportedSourceVersion() {
-      return SourceVersion.latestSupported();
-    }
-
-    @Override
-    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-      if (generated) {
-        return false;
-      }
-      generated = true;
-      sources.forEach(
-          (name, text) -> {
-            try (Writer writer = processingEnv.getFiler().createSourceFile(name).openWriter()) {
-              writer.write(text);
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-      return false;
     }
   }
 }

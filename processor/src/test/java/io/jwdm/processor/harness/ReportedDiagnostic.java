@@ -1,5 +1,6 @@
 package io.jwdm.processor.harness;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -37,13 +38,10 @@ public record ReportedDiagnostic(Diagnostic.Kind kind, String file, long line, S
       return "";
     }
     URI uri = source.toUri();
-    Path path;
     try {
-      path = Path.of(uri).toRealPath();
-    } catch (Exception e) {
-      return uri.toString();
-    }
-    try {
+      // Real paths on both sides: the compilers spell a temporary directory differently when it
+      // sits behind a symbolic link.
+      Path path = Path.of(uri).toRealPath();
       Path realSourceDir = sourceDir.toRealPath();
       Path realGeneratedDir = generatedDir.toRealPath();
       if (path.startsWith(realSourceDir)) {
@@ -52,8 +50,8 @@ public record ReportedDiagnostic(Diagnostic.Kind kind, String file, long line, S
       if (path.startsWith(realGeneratedDir)) {
         return "generated:" + slashes(realGeneratedDir.relativize(path));
       }
-    } catch (Exception e) {
-      // fall through to the plain URI
+    } catch (IOException | RuntimeException notAFileOfThisCompilation) {
+      // A URI that is no file of the compilation's directories: show it as it is.
     }
     return uri.toString();
   }
