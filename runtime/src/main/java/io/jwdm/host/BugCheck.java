@@ -59,6 +59,11 @@ public record BugCheck(
    * timeout (a real system would hang). P1 is the object waited on.
    */
   public static final int JWDM_HANG_DETECTED = 0xE0000001;
+  /**
+   * jwdm's own stop code for a service called from a Java thread the kernel does not own, such as
+   * a raw {@code new Thread()} a driver started.
+   */
+  public static final int JWDM_FOREIGN_THREAD = 0xE0000002;
 
   /** Compact constructor: checks the message and copies the objects. */
   public BugCheck {
@@ -96,6 +101,7 @@ public record BugCheck(
       case DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS:
         return "DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS";
       case JWDM_HANG_DETECTED: return "JWDM_HANG_DETECTED";
+      case JWDM_FOREIGN_THREAD: return "JWDM_FOREIGN_THREAD";
       default: return "BUGCHECK";
     }
   }

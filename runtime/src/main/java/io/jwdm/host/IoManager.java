@@ -341,6 +341,24 @@ final class IoManager {
           device.creationStack));
       forceDelete(device);
     }
+    List<Tracked> leftObjects = core.trackedBy(driver);
+    List<Leak> timerLeaks = new ArrayList<>();
+    List<Leak> operationLeaks = new ArrayList<>();
+    long firstTimer = 0;
+    long firstOperation = 0;
+    for (Tracked object : leftObjects) {
+      Leak leak = object.leak(when);
+      core.addLeak(leak);
+      if (object.category == Tracked.Category.TIMER_OR_DPC) {
+        timerLeaks.add(leak);
+        firstTimer = firstTimer == 0 ? object.address : firstTimer;
+      } else {
+        operationLeaks.add(leak);
+        firstOperation = firstOperation == 0 ? object.address : firstOperation;
+      }
+      core.untrack(object.address);
+      object.reclaim.run();
+    }
     List<PoolBlock> leftPool = services.pool().liveBlocks(driver);
     List<Leak> poolLeaks = new ArrayList<>();
     for (PoolBlock block : leftPool) {
@@ -350,6 +368,19 @@ final class IoManager {
     }
     services.pool().reclaim(leftPool);
     Verifier verifier = services.verifier();
+    if (!timerLeaks.isEmpty()) {
+      boolean timer = timerLeaks.get(0).kind().equals("Timer");
+      throw core.bugCheck(BugCheck.TIMER_OR_DPC_INVALID, timer ? 0 : 1, firstTimer, 0, 0, driver,
+          driver.name() + " left " + timerLeaks.size() + " timer(s) or DPC(s) queued at " + when
+              + ": they would run code that is no longer loaded", null, timerLeaks);
+    }
+    if (!operationLeaks.isEmpty()) {
+      throw core.bugCheck(BugCheck.DRIVER_UNLOADED_WITHOUT_CANCELLING_PENDING_OPERATIONS,
+          firstOperation, 0, 0, 0, driver, driver.name() + " left " + operationLeaks.size()
+              + " pending operation(s) at " + when + ": work items, threads, callbacks,"
+              + " interrupts or lookaside lists that would call code that is no longer loaded",
+          null, operationLeaks);
+    }
     if (!poolLeaks.isEmpty() && verifier.enabled(driver, VerifierFlags.POOL_TRACKING)) {
       throw core.bugCheck(BugCheck.DRIVER_VERIFIER_DETECTED_VIOLATION, 0x62, driver.address(), 0,
           poolLeaks.size(), driver, driver.name() + " left " + poolLeaks.size()
@@ -650,6 +681,9 @@ final class IoManager {
       }
     }
     core.drainDeferredIfIdle();
+    if (services.scheduler().waitForCondition(condition, "a kernel wait")) {
+      return true;
+    }
     long deadline = System.nanoTime() + core.options.waitTimeout().toNanos();
     synchronized (core.lock) {
       while (!condition.getAsBoolean()) {

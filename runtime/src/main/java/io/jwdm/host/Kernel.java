@@ -1,5 +1,6 @@
 package io.jwdm.host;
 
+import io.jwdm.kernel.Irql;
 import io.jwdm.kernel.NtStatus;
 import io.jwdm.spi.DriverGlue;
 import java.time.Duration;
@@ -33,7 +34,7 @@ import java.util.ServiceLoader;
  * {@link SystemStoppedException}, while the state queries ({@link #bugCheck()}, {@link #trace()},
  * {@link #leaks()}, {@link #drivers()}) still answer.
  */
-public final class Kernel {
+public final class Kernel implements AutoCloseable {
   private final KernelCore core;
   private final Services services;
   private final IoManager io;
@@ -286,6 +287,52 @@ public final class Kernel {
   /** The open handles, in the order they were opened. */
   public List<Handle> openHandles() {
     return io.handles();
+  }
+
+  /**
+   * Runs {@code action} on the calling thread as a kernel thread at PASSIVE_LEVEL, as if a device
+   * or another driver did it: for a host that plays the part of hardware, such as completing an
+   * IRP a driver holds. Kernel services may be called only from kernel threads; a driver's own code
+   * never needs this.
+   */
+  public void runAsKernelThread(Runnable action) {
+    Objects.requireNonNull(action, "action");
+    core.hostRun(() -> core.callRoutine(null, Irql.PASSIVE_LEVEL, "host action",
+        () -> {
+          action.run();
+          return null;
+        }));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Time
+
+  /** The kernel's clock: time since boot (virtual under the deterministic scheduler). */
+  public Duration clock() {
+    return Duration.ofNanos(services.scheduler().now() * 100);
+  }
+
+  /**
+   * Moves the deterministic scheduler's virtual clock forward: timers that fall due fire in order,
+   * and the DPCs, work items and system threads they release run.
+   *
+   * @throws IllegalStateException under the real-time scheduler
+   */
+  public void advanceClock(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("the clock does not go back: " + duration);
+    }
+    core.hostRun(() -> services.scheduler().advance(duration.toNanos() / 100));
+  }
+
+  /**
+   * Stops the kernel's own threads: under the real-time scheduler the DPC and worker threads, and
+   * under either scheduler the system threads still waiting. The kernel's state stays readable.
+   */
+  @Override
+  public void close() {
+    services.scheduler().close();
   }
 
   // ---------------------------------------------------------------------------------------------

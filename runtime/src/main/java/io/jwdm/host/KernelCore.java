@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +24,23 @@ final class KernelCore {
   private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
   private final ArrayDeque<TraceEvent> trace = new ArrayDeque<>();
   private final List<Leak> leaks = new ArrayList<>();
+  private final List<Runnable> bugCheckHooks = new ArrayList<>();
+  private BooleanSupplier activity;
+
+  /** Runs {@code hook} once when the system stops. */
+  void onBugCheck(Runnable hook) {
+    synchronized (lock) {
+      bugCheckHooks.add(hook);
+    }
+  }
+
+  /** Sets the scheduler's step, run when deferred work drains. */
+  void setActivity(BooleanSupplier step) {
+    this.activity = step;
+  }
+
+  /** Live driver objects the verifier watches, by address, in creation order. */
+  private final java.util.Map<Long, Tracked> tracked = new java.util.LinkedHashMap<>();
   private long traceSequence;
   private long nextAddress = 0xFFFF_A000_0000_1000L;
   private volatile BugCheck bugCheck;
@@ -37,6 +55,17 @@ final class KernelCore {
     int hostDepth;
     int routineDepth;
     DriverObjectImpl currentDriver;
+    /** The system thread this Java thread runs, or null. */
+    Scheduler.SystemThread systemThread;
+    /** True on a kernel-owned worker (DPC, work item, timer) thread. */
+    boolean worker;
+    /** True while this thread drains deferred work, so draining does not nest. */
+    boolean draining;
+
+    /** True if the kernel owns this thread now: a host call, a system thread or a worker. */
+    boolean isKernelThread() {
+      return hostDepth > 0 || routineDepth > 0 || systemThread != null || worker;
+    }
   }
 
   KThread thread() {
@@ -111,15 +140,28 @@ final class KernelCore {
   }
 
   private void drainDeferred() {
-    while (true) {
-      Runnable work;
-      synchronized (lock) {
-        work = deferred.poll();
+    KThread thread = thread();
+    if (thread.draining) {
+      return;
+    }
+    thread.draining = true;
+    try {
+      while (true) {
+        Runnable work;
+        synchronized (lock) {
+          work = deferred.poll();
+        }
+        if (work != null) {
+          work.run();
+          continue;
+        }
+        BooleanSupplier step = activity;
+        if (step == null || bugCheck != null || !step.getAsBoolean()) {
+          return;
+        }
       }
-      if (work == null) {
-        return;
-      }
-      work.run();
+    } finally {
+      thread.draining = false;
     }
   }
 
@@ -147,7 +189,7 @@ final class KernelCore {
     }
     try {
       return routine.run();
-    } catch (BugCheckUnwind unwind) {
+    } catch (BugCheckUnwind | Scheduler.ThreadExit unwind) {
       throw unwind;
     } catch (RuntimeException | Error thrown) {
       throw bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, exceptionCode(thrown),
@@ -215,6 +257,9 @@ final class KernelCore {
         traceLocked("BugCheck", driver == null ? "system" : driver.name(),
             String.format("0x%X (%x, %x, %x, %x) %s", code, p1, p2, p3, p4, message));
         lock.notifyAll();
+        for (Runnable hook : bugCheckHooks) {
+          hook.run();
+        }
       }
       check = bugCheck;
     }
@@ -272,6 +317,33 @@ final class KernelCore {
     }
   }
 
+  /** Starts watching {@code object}; see {@link Tracked}. */
+  void track(Tracked object) {
+    synchronized (lock) {
+      tracked.put(object.address, object);
+    }
+  }
+
+  /** Stops watching the object at {@code address}: it was released. */
+  void untrack(long address) {
+    synchronized (lock) {
+      tracked.remove(address);
+    }
+  }
+
+  /** The watched objects {@code driver} still has, in creation order. */
+  List<Tracked> trackedBy(DriverObjectImpl driver) {
+    synchronized (lock) {
+      List<Tracked> objects = new ArrayList<>();
+      for (Tracked object : tracked.values()) {
+        if (object.owner == driver) {
+          objects.add(object);
+        }
+      }
+      return objects;
+    }
+  }
+
   void addLeak(Leak leak) {
     synchronized (lock) {
       leaks.add(leak);
@@ -286,17 +358,16 @@ final class KernelCore {
     }
   }
 
-  /** The kernel's own classes: their frames are not where a driver created an object. */
-  private static final java.util.Set<String> KERNEL_CLASSES = java.util.Set.of(
-      "io.jwdm.host.KernelCore", "io.jwdm.host.Services", "io.jwdm.host.IoManager",
-      "io.jwdm.host.PnpManager", "io.jwdm.host.Kernel", "io.jwdm.host.Handle",
-      "io.jwdm.host.IoRequest", "io.jwdm.host.DriverObjectImpl", "io.jwdm.host.DeviceObjectImpl",
-      "io.jwdm.host.IrpImpl", "io.jwdm.host.ObjectNamespace");
+  private static final StackWalker WALKER =
+      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
-  private static boolean isKernelFrame(StackTraceElement frame) {
-    String name = frame.getClassName();
-    int nested = name.indexOf('$');
-    return KERNEL_CLASSES.contains(nested < 0 ? name : name.substring(0, nested));
+  /** True for a frame of jwdm's runtime itself (loaded from the same place as this class). */
+  private static boolean isKernelFrame(StackWalker.StackFrame frame) {
+    java.security.CodeSource own = KernelCore.class.getProtectionDomain().getCodeSource();
+    java.security.CodeSource source =
+        frame.getDeclaringClass().getProtectionDomain().getCodeSource();
+    return own == null ? source == null
+        : source != null && java.util.Objects.equals(own.getLocation(), source.getLocation());
   }
 
   /**
@@ -304,15 +375,10 @@ final class KernelCore {
    * innermost first, up to the kernel frame that called the driver.
    */
   static List<StackTraceElement> creationStack() {
-    StackTraceElement[] frames = new Throwable().getStackTrace();
-    int first = 0;
-    while (first < frames.length && isKernelFrame(frames[first])) {
-      first++;
-    }
-    int last = first;
-    while (last < frames.length && !isKernelFrame(frames[last])) {
-      last++;
-    }
-    return Arrays.asList(Arrays.copyOfRange(frames, first, Math.max(first, last)));
+    return WALKER.walk(frames -> frames
+        .dropWhile(KernelCore::isKernelFrame)
+        .takeWhile(frame -> !isKernelFrame(frame))
+        .map(StackWalker.StackFrame::toStackTraceElement)
+        .collect(java.util.stream.Collectors.toList()));
   }
 }

@@ -1,6 +1,9 @@
 package io.jwdm.host;
 
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,12 +20,30 @@ public final class KernelOptions {
   private final int traceCapacity;
   private final java.util.Map<String, Integer> verifierFlags;
   private final int verifierFlagsForAll;
+  private final SchedulerMode schedulerMode;
+  private final long seed;
 
   private KernelOptions(Builder builder) {
     this.waitTimeout = builder.waitTimeout;
     this.traceCapacity = builder.traceCapacity;
     this.verifierFlags = java.util.Map.copyOf(builder.verifierFlags);
     this.verifierFlagsForAll = builder.verifierFlagsForAll;
+    this.schedulerMode = builder.schedulerMode;
+    this.seed = builder.seed;
+    this.imageSigning = builder.imageSigning;
+  }
+
+  /** How timers, DPCs, work items and system threads run. Default {@link SchedulerMode#DETERMINISTIC}. */
+  public SchedulerMode schedulerMode() {
+    return schedulerMode;
+  }
+
+  /**
+   * The seed of every random choice the kernel makes: the deterministic scheduler's interleaving
+   * and the low-resources simulation. Default 0.
+   */
+  public long seed() {
+    return seed;
   }
 
   /**
@@ -64,8 +85,22 @@ public final class KernelOptions {
     private int traceCapacity = 10_000;
     private final java.util.Map<String, Integer> verifierFlags = new java.util.HashMap<>();
     private int verifierFlagsForAll;
+    private SchedulerMode schedulerMode = SchedulerMode.DETERMINISTIC;
+    private long seed;
 
     private Builder() {}
+
+    /** Sets {@link KernelOptions#schedulerMode()}. */
+    public Builder schedulerMode(SchedulerMode mode) {
+      this.schedulerMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** Sets {@link KernelOptions#seed()}. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
 
     /**
      * Enables Driver Verifier for one driver with {@link VerifierFlags} (such as
@@ -108,5 +143,60 @@ public final class KernelOptions {
     public KernelOptions build() {
       return new KernelOptions(this);
     }
+
+    // -------------------------------------------------------------------------------------------
+    // Driver images: signature enforcement
+
+    private ImageSigningPolicy imageSigning = ImageSigningPolicy.DEFAULT;
+
+    /**
+     * Sets the trust store driver images are checked against, as the roots a 64-bit Windows
+     * kernel trusts for driver signing: an image loads only if a certificate chain of its signer
+     * is anchored in one of the store's trusted-certificate entries. The certificates are copied
+     * now; later changes to {@code trustStore} do not affect these options. Default: no trusted
+     * certificate, so only a kernel in {@link #testSigning test-signing mode} loads images.
+     *
+     * @throws IllegalArgumentException if the store cannot be read (not loaded)
+     */
+    public Builder trustStore(KeyStore trustStore) {
+      Objects.requireNonNull(trustStore, "trustStore");
+      this.imageSigning = imageSigning.withTrusted(ImageSigningPolicy.trustedCertificates(
+          trustStore));
+      return this;
+    }
+
+    /**
+     * Boots the kernel in test-signing mode, as {@code bcdedit /set testsigning on} does: images
+     * signed by any key, self-signed or not anchored in the trust store, load, and so do unsigned
+     * images and classes directories. A tampered image, whose content does not match its
+     * signature, is refused in every mode. Default: off.
+     */
+    public Builder testSigning(boolean on) {
+      this.imageSigning = imageSigning.withTestSigning(on);
+      return this;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Driver images: signature enforcement
+
+  private final ImageSigningPolicy imageSigning;
+
+  /**
+   * The certificates a driver image's signer chain must be anchored in: the trusted-certificate
+   * entries of the {@link Builder#trustStore trust store} the kernel was booted with. Empty by
+   * default.
+   */
+  public List<X509Certificate> trustedCertificates() {
+    return imageSigning.trusted();
+  }
+
+  /** True if the kernel runs in test-signing mode: see {@link Builder#testSigning}. */
+  public boolean testSigning() {
+    return imageSigning.testSigning();
+  }
+
+  ImageSigningPolicy imageSigning() {
+    return imageSigning;
   }
 }

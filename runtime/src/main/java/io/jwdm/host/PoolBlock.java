@@ -52,6 +52,11 @@ final class PoolBlock implements PoolMemory {
     }
   }
 
+  /** True if this block belongs to the kernel of {@code other}. */
+  boolean belongsTo(KernelCore other) {
+    return core == other;
+  }
+
   Leak leak(String when) {
     return new Leak("Pool", owner == null ? "system" : owner.name(),
         String.format("%016x (%s)", address, paged ? "paged" : "nonpaged"), when, tag,

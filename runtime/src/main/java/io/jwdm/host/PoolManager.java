@@ -90,10 +90,10 @@ final class PoolManager {
     DriverObjectImpl driver = thread.currentDriver;
     boolean checked = verifier.enabled(driver, VerifierFlags.POOL_TRACKING
         | VerifierFlags.SPECIAL_POOL);
-    if (!(memory instanceof PoolBlock)) {
+    if (!(memory instanceof PoolBlock) || !((PoolBlock) memory).belongsTo(core)) {
       throw core.bugCheck(checked ? BugCheck.DRIVER_VERIFIER_DETECTED_VIOLATION
           : BugCheck.BAD_POOL_CALLER, checked ? 0x10 : 0x46, 0, 0, 0, driver,
-          service + " was given " + memory + ", which is not a pool block", null);
+          service + " was given " + memory + ", which is not a pool block of this kernel", null);
     }
     PoolBlock block = (PoolBlock) memory;
     Irql limit = block.paged() ? Irql.APC_LEVEL : Irql.DISPATCH_LEVEL;

@@ -1,6 +1,27 @@
 package io.jwdm.host;
 
+import io.jwdm.kernel.BugCheckCallback;
+import io.jwdm.kernel.CreateProcessNotifyRoutine;
 import io.jwdm.kernel.DeviceObject;
+import io.jwdm.kernel.DispatcherObject;
+import io.jwdm.kernel.EventType;
+import io.jwdm.kernel.FastMutex;
+import io.jwdm.kernel.IoDpcRoutine;
+import io.jwdm.kernel.IoWorkItem;
+import io.jwdm.kernel.IoWorkItemRoutine;
+import io.jwdm.kernel.KBugCheckCallbackRecord;
+import io.jwdm.kernel.KDeferredRoutine;
+import io.jwdm.kernel.KDpc;
+import io.jwdm.kernel.KEvent;
+import io.jwdm.kernel.KInterrupt;
+import io.jwdm.kernel.KServiceRoutine;
+import io.jwdm.kernel.KSpinLock;
+import io.jwdm.kernel.KStartRoutine;
+import io.jwdm.kernel.KThreadObject;
+import io.jwdm.kernel.KTimer;
+import io.jwdm.kernel.LookasideList;
+import io.jwdm.kernel.PlugPlayNotificationCallback;
+import io.jwdm.kernel.RegistryCallback;
 import io.jwdm.kernel.DriverCancel;
 import io.jwdm.kernel.DriverObject;
 import io.jwdm.kernel.DriverStartIo;
@@ -31,12 +52,46 @@ final class Services implements KernelServices {
   private final KernelCore core;
   private final Verifier verifier;
   private final PoolManager pool;
+  private final Scheduler scheduler;
+  private final SyncManager sync;
+  private final InterruptManager interrupts;
+  private final CallbackManager callbacks;
+  private final LookasideManager lookasides;
   private IoManager io;
 
   Services(KernelCore core, Verifier verifier) {
     this.core = core;
     this.verifier = verifier;
     this.pool = new PoolManager(core, verifier);
+    this.scheduler = new Scheduler(core, this);
+    this.sync = new SyncManager(core, this);
+    this.interrupts = new InterruptManager(core, this);
+    this.callbacks = new CallbackManager(core, this);
+    this.lookasides = new LookasideManager(core, this);
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  SyncManager sync() {
+    return sync;
+  }
+
+  InterruptManager interrupts() {
+    return interrupts;
+  }
+
+  CallbackManager callbacks() {
+    return callbacks;
+  }
+
+  LookasideManager lookasides() {
+    return lookasides;
+  }
+
+  IoManager io() {
+    return io;
   }
 
   Verifier verifier() {
@@ -58,9 +113,16 @@ final class Services implements KernelServices {
   // ---------------------------------------------------------------------------------------------
   // Checks
 
-  private void enter(Irql limit, String service) {
+  void enter(Irql limit, String service) {
     core.checkRunning();
-    Irql irql = core.thread().irql;
+    KernelCore.KThread current = core.thread();
+    if (!current.isKernelThread()) {
+      throw core.bugCheck(BugCheck.JWDM_FOREIGN_THREAD, 0, 0, 0, 0, null, service
+          + " was called from thread '" + Thread.currentThread().getName() + "', which this kernel"
+          + " does not own: a driver runs code on kernel threads only (PsCreateSystemThread,"
+          + " IoQueueWorkItem, a DPC or a timer), never on a Java thread of its own", null);
+    }
+    Irql irql = current.irql;
     if (irql.isAbove(limit)) {
       KernelCore.KThread thread = core.thread();
       throw core.bugCheck(BugCheck.IRQL_NOT_LESS_OR_EQUAL, 0, irql.level(), 0, 0,
@@ -414,6 +476,309 @@ final class Services implements KernelServices {
   private String currentDriverName() {
     DriverObjectImpl driver = core.thread().currentDriver;
     return driver == null ? "system" : driver.name();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Timers and DPCs
+
+  @Override
+  public KTimer keInitializeTimer() {
+    enter(Irql.DISPATCH_LEVEL, "KeInitializeTimer");
+    return scheduler.initializeTimer();
+  }
+
+  @Override
+  public boolean keSetTimer(KTimer timer, long dueTime, KDpc dpc) {
+    enter(Irql.DISPATCH_LEVEL, "KeSetTimer");
+    return scheduler.setTimer(timer, dueTime, 0, dpc, "KeSetTimer");
+  }
+
+  @Override
+  public boolean keSetTimerEx(KTimer timer, long dueTime, int period, KDpc dpc) {
+    enter(Irql.DISPATCH_LEVEL, "KeSetTimerEx");
+    return scheduler.setTimer(timer, dueTime, period, dpc, "KeSetTimerEx");
+  }
+
+  @Override
+  public boolean keCancelTimer(KTimer timer) {
+    enter(Irql.DISPATCH_LEVEL, "KeCancelTimer");
+    return scheduler.cancelTimer(timer);
+  }
+
+  @Override
+  public KDpc keInitializeDpc(KDeferredRoutine deferredRoutine, Object deferredContext) {
+    enter(Irql.HIGH_LEVEL, "KeInitializeDpc");
+    return scheduler.initializeDpc(deferredRoutine, deferredContext);
+  }
+
+  @Override
+  public boolean keInsertQueueDpc(KDpc dpc, Object systemArgument1, Object systemArgument2) {
+    enter(Irql.HIGH_LEVEL, "KeInsertQueueDpc");
+    return scheduler.insertQueueDpc(dpc, systemArgument1, systemArgument2);
+  }
+
+  @Override
+  public boolean keRemoveQueueDpc(KDpc dpc) {
+    enter(Irql.HIGH_LEVEL, "KeRemoveQueueDpc");
+    return scheduler.removeQueueDpc(dpc);
+  }
+
+  @Override
+  public void keFlushQueuedDpcs() {
+    enter(Irql.PASSIVE_LEVEL, "KeFlushQueuedDpcs");
+    scheduler.flushQueuedDpcs();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Work items and system threads
+
+  @Override
+  public IoWorkItem ioAllocateWorkItem(DeviceObject deviceObject) {
+    enter(Irql.DISPATCH_LEVEL, "IoAllocateWorkItem");
+    return scheduler.allocateWorkItem(device(deviceObject, "IoAllocateWorkItem"));
+  }
+
+  @Override
+  public void ioQueueWorkItem(IoWorkItem item, IoWorkItemRoutine routine, int queueType,
+      Object context) {
+    enter(Irql.DISPATCH_LEVEL, "IoQueueWorkItem");
+    scheduler.queueWorkItem(item, routine, context);
+  }
+
+  @Override
+  public void ioFreeWorkItem(IoWorkItem item) {
+    enter(Irql.DISPATCH_LEVEL, "IoFreeWorkItem");
+    scheduler.freeWorkItem(item);
+  }
+
+  @Override
+  public NtStatus psCreateSystemThread(Out<KThreadObject> thread, KStartRoutine startRoutine,
+      Object startContext) {
+    enter(Irql.PASSIVE_LEVEL, "PsCreateSystemThread");
+    if (thread == null || startRoutine == null) {
+      return NtStatus.INVALID_PARAMETER;
+    }
+    return scheduler.createSystemThread(thread, startRoutine, startContext);
+  }
+
+  @Override
+  public NtStatus psTerminateSystemThread(NtStatus exitStatus) {
+    enter(Irql.PASSIVE_LEVEL, "PsTerminateSystemThread");
+    return scheduler.terminateSystemThread(exitStatus);
+  }
+
+  @Override
+  public NtStatus keDelayExecutionThread(int waitMode, boolean alertable, long interval) {
+    enter(Irql.APC_LEVEL, "KeDelayExecutionThread");
+    return scheduler.delayExecution(interval);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events and waits
+
+  @Override
+  public KEvent keInitializeEvent(EventType type, boolean state) {
+    enter(Irql.HIGH_LEVEL, "KeInitializeEvent");
+    return scheduler.initializeEvent(type, state);
+  }
+
+  @Override
+  public int keSetEvent(KEvent event, int increment, boolean wait) {
+    enter(Irql.DISPATCH_LEVEL, "KeSetEvent");
+    return scheduler.setEvent(event);
+  }
+
+  @Override
+  public void keClearEvent(KEvent event) {
+    enter(Irql.DISPATCH_LEVEL, "KeClearEvent");
+    scheduler.clearEvent(event);
+  }
+
+  @Override
+  public int keReadStateEvent(KEvent event) {
+    enter(Irql.DISPATCH_LEVEL, "KeReadStateEvent");
+    return event.isSignaled() ? 1 : 0;
+  }
+
+  @Override
+  public NtStatus keWaitForSingleObject(DispatcherObject object, int waitReason, int waitMode,
+      boolean alertable, Long timeout) {
+    enter(timeout != null && timeout == 0 ? Irql.DISPATCH_LEVEL : Irql.APC_LEVEL,
+        "KeWaitForSingleObject" + (timeout != null && timeout == 0 ? "" : " with a nonzero timeout"));
+    return scheduler.waitForSingleObject(object, timeout);
+  }
+
+  @Override
+  public long keQueryInterruptTime() {
+    return scheduler.now();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Locks
+
+  @Override
+  public KSpinLock keInitializeSpinLock() {
+    enter(Irql.HIGH_LEVEL, "KeInitializeSpinLock");
+    return sync.initializeSpinLock();
+  }
+
+  @Override
+  public Irql keAcquireSpinLock(KSpinLock spinLock) {
+    enter(Irql.DISPATCH_LEVEL, "KeAcquireSpinLock");
+    return sync.acquireSpinLock(spinLock);
+  }
+
+  @Override
+  public void keReleaseSpinLock(KSpinLock spinLock, Irql newIrql) {
+    enter(Irql.DISPATCH_LEVEL, "KeReleaseSpinLock");
+    sync.releaseSpinLock(spinLock, newIrql);
+  }
+
+  @Override
+  public FastMutex exInitializeFastMutex() {
+    enter(Irql.DISPATCH_LEVEL, "ExInitializeFastMutex");
+    return sync.initializeFastMutex();
+  }
+
+  @Override
+  public void exAcquireFastMutex(FastMutex fastMutex) {
+    enter(Irql.APC_LEVEL, "ExAcquireFastMutex");
+    sync.acquireFastMutex(fastMutex);
+  }
+
+  @Override
+  public void exReleaseFastMutex(FastMutex fastMutex) {
+    enter(Irql.APC_LEVEL, "ExReleaseFastMutex");
+    sync.releaseFastMutex(fastMutex);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Interrupts
+
+  @Override
+  public NtStatus ioConnectInterrupt(Out<KInterrupt> interruptObject,
+      KServiceRoutine serviceRoutine, Object serviceContext, KSpinLock spinLock, int vector,
+      Irql irql, Irql synchronizeIrql, int interruptMode, boolean shareVector,
+      long processorEnableMask, boolean floatingSave) {
+    enter(Irql.PASSIVE_LEVEL, "IoConnectInterrupt");
+    return interrupts.connect(interruptObject, serviceRoutine, serviceContext, spinLock, vector,
+        irql, synchronizeIrql, interruptMode, shareVector, processorEnableMask, floatingSave);
+  }
+
+  @Override
+  public void ioDisconnectInterrupt(KInterrupt interruptObject) {
+    enter(Irql.PASSIVE_LEVEL, "IoDisconnectInterrupt");
+    interrupts.disconnect(interruptObject);
+  }
+
+  @Override
+  public void ioInitializeDpcRequest(DeviceObject deviceObject, IoDpcRoutine dpcRoutine) {
+    enter(Irql.PASSIVE_LEVEL, "IoInitializeDpcRequest");
+    interrupts.initializeDpcRequest(deviceObject, dpcRoutine);
+  }
+
+  @Override
+  public void ioRequestDpc(DeviceObject deviceObject, Irp irp, Object context) {
+    enter(Irql.HIGH_LEVEL, "IoRequestDpc");
+    interrupts.requestDpc(deviceObject, irp, context);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Callbacks
+
+  @Override
+  public NtStatus psSetCreateProcessNotifyRoutineEx(CreateProcessNotifyRoutine notifyRoutine,
+      boolean remove) {
+    enter(Irql.PASSIVE_LEVEL, "PsSetCreateProcessNotifyRoutineEx");
+    return callbacks.setCreateProcessNotifyRoutine(notifyRoutine, remove);
+  }
+
+  @Override
+  public NtStatus cmRegisterCallbackEx(RegistryCallback function, String altitude,
+      DriverObject driver, Object context, Out<Long> cookie) {
+    enter(Irql.PASSIVE_LEVEL, "CmRegisterCallbackEx");
+    return callbacks.registerRegistryCallback(function, altitude, driver, context, cookie);
+  }
+
+  @Override
+  public NtStatus cmUnRegisterCallback(long cookie) {
+    enter(Irql.PASSIVE_LEVEL, "CmUnRegisterCallback");
+    return callbacks.unregisterRegistryCallback(cookie);
+  }
+
+  @Override
+  public NtStatus ioRegisterShutdownNotification(DeviceObject deviceObject) {
+    enter(Irql.PASSIVE_LEVEL, "IoRegisterShutdownNotification");
+    return callbacks.registerShutdown(deviceObject);
+  }
+
+  @Override
+  public void ioUnregisterShutdownNotification(DeviceObject deviceObject) {
+    enter(Irql.PASSIVE_LEVEL, "IoUnregisterShutdownNotification");
+    callbacks.unregisterShutdown(deviceObject);
+  }
+
+  @Override
+  public NtStatus ioRegisterPlugPlayNotification(int eventCategory, int eventCategoryFlags,
+      String eventCategoryData, DriverObject driver, PlugPlayNotificationCallback callback,
+      Object context, Out<Object> notificationEntry) {
+    enter(Irql.PASSIVE_LEVEL, "IoRegisterPlugPlayNotification");
+    return callbacks.registerPlugPlay(eventCategory, eventCategoryFlags, eventCategoryData, driver,
+        callback, context, notificationEntry);
+  }
+
+  @Override
+  public NtStatus ioUnregisterPlugPlayNotificationEx(Object notificationEntry) {
+    enter(Irql.PASSIVE_LEVEL, "IoUnregisterPlugPlayNotificationEx");
+    return callbacks.unregisterPlugPlay(notificationEntry);
+  }
+
+  @Override
+  public KBugCheckCallbackRecord keInitializeCallbackRecord() {
+    enter(Irql.HIGH_LEVEL, "KeInitializeCallbackRecord");
+    return callbacks.initializeCallbackRecord();
+  }
+
+  @Override
+  public boolean keRegisterBugCheckCallback(KBugCheckCallbackRecord callbackRecord,
+      BugCheckCallback callbackRoutine, Object buffer, int length, String component) {
+    enter(Irql.DISPATCH_LEVEL, "KeRegisterBugCheckCallback");
+    return callbacks.registerBugCheckCallback(callbackRecord, callbackRoutine, buffer, length,
+        component);
+  }
+
+  @Override
+  public boolean keDeregisterBugCheckCallback(KBugCheckCallbackRecord callbackRecord) {
+    enter(Irql.DISPATCH_LEVEL, "KeDeregisterBugCheckCallback");
+    return callbacks.deregisterBugCheckCallback(callbackRecord);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lookaside lists
+
+  @Override
+  public LookasideList exInitializeNPagedLookasideList(int flags, int size, String tag,
+      int depth) {
+    enter(Irql.DISPATCH_LEVEL, "ExInitializeNPagedLookasideList");
+    return lookasides.initialize(flags, size, tag, depth);
+  }
+
+  @Override
+  public PoolMemory exAllocateFromNPagedLookasideList(LookasideList lookaside) {
+    enter(Irql.DISPATCH_LEVEL, "ExAllocateFromNPagedLookasideList");
+    return lookasides.allocate(lookaside);
+  }
+
+  @Override
+  public void exFreeToNPagedLookasideList(LookasideList lookaside, PoolMemory entry) {
+    enter(Irql.DISPATCH_LEVEL, "ExFreeToNPagedLookasideList");
+    lookasides.free(lookaside, entry);
+  }
+
+  @Override
+  public void exDeleteNPagedLookasideList(LookasideList lookaside) {
+    enter(Irql.DISPATCH_LEVEL, "ExDeleteNPagedLookasideList");
+    lookasides.delete(lookaside);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -207,6 +207,262 @@ public interface KernelServices {
   void exFreePool(PoolMemory memory);
 
   // ---------------------------------------------------------------------------------------------
+  // Timers and DPCs
+
+  /** {@code KeInitializeTimer}: a notification timer, not set. IRQL: at most DISPATCH_LEVEL. */
+  KTimer keInitializeTimer();
+
+  /**
+   * {@code KeSetTimer}: sets a one-shot timer. When it expires it becomes signaled and queues
+   * {@code dpc} (if not null). IRQL: at most DISPATCH_LEVEL.
+   *
+   * @param dueTime negative: relative, in 100-ns units ({@link Wdm#RELATIVE_MILLISECONDS}); positive:
+   *     absolute kernel time
+   * @return true if the timer was already set (it is reset)
+   */
+  boolean keSetTimer(KTimer timer, long dueTime, KDpc dpc);
+
+  /**
+   * {@code KeSetTimerEx}: as {@link #keSetTimer}, then again every {@code period} milliseconds
+   * while {@code period} is positive. IRQL: at most DISPATCH_LEVEL.
+   */
+  boolean keSetTimerEx(KTimer timer, long dueTime, int period, KDpc dpc);
+
+  /**
+   * {@code KeCancelTimer}: takes a timer out of the timer queue. IRQL: at most DISPATCH_LEVEL.
+   *
+   * @return true if it was set
+   */
+  boolean keCancelTimer(KTimer timer);
+
+  /** {@code KeInitializeDpc}. IRQL: any. */
+  KDpc keInitializeDpc(KDeferredRoutine deferredRoutine, Object deferredContext);
+
+  /**
+   * {@code KeInsertQueueDpc}: queues a DPC to run at DISPATCH_LEVEL. IRQL: any.
+   *
+   * @return false if it was already queued
+   */
+  boolean keInsertQueueDpc(KDpc dpc, Object systemArgument1, Object systemArgument2);
+
+  /**
+   * {@code KeRemoveQueueDpc}: takes a queued DPC out of the queue. IRQL: any.
+   *
+   * @return true if it was queued
+   */
+  boolean keRemoveQueueDpc(KDpc dpc);
+
+  /** {@code KeFlushQueuedDpcs}: returns when every queued DPC has run. IRQL: PASSIVE_LEVEL. */
+  void keFlushQueuedDpcs();
+
+  // ---------------------------------------------------------------------------------------------
+  // Work items and system threads
+
+  /**
+   * {@code IoAllocateWorkItem}: a work item for {@code device}. IRQL: at most DISPATCH_LEVEL.
+   *
+   * @return the work item, or null when low on resources
+   */
+  IoWorkItem ioAllocateWorkItem(DeviceObject device);
+
+  /**
+   * {@code IoQueueWorkItem}: runs {@code routine} at PASSIVE_LEVEL in a system worker thread. The
+   * queued item holds a reference on its device until the routine returns. IRQL: at most
+   * DISPATCH_LEVEL.
+   */
+  void ioQueueWorkItem(IoWorkItem item, IoWorkItemRoutine routine, int queueType, Object context);
+
+  /** {@code IoFreeWorkItem}. IRQL: at most DISPATCH_LEVEL. */
+  void ioFreeWorkItem(IoWorkItem item);
+
+  /**
+   * {@code PsCreateSystemThread}: starts a system thread running {@code startRoutine} at
+   * PASSIVE_LEVEL. (jwdm hands back the thread object itself where Windows hands back a handle to
+   * reference.) A driver must make its threads end, and wait for them, before it unloads. IRQL:
+   * PASSIVE_LEVEL.
+   *
+   * @return SUCCESS, or INSUFFICIENT_RESOURCES
+   */
+  NtStatus psCreateSystemThread(Out<KThreadObject> thread, KStartRoutine startRoutine,
+      Object startContext);
+
+  /**
+   * {@code PsTerminateSystemThread}: ends the calling system thread; it does not return. Called
+   * from any other thread it returns INVALID_PARAMETER. IRQL: PASSIVE_LEVEL.
+   */
+  NtStatus psTerminateSystemThread(NtStatus exitStatus);
+
+  /**
+   * {@code KeDelayExecutionThread}: puts the calling thread to sleep. IRQL: at most APC_LEVEL.
+   *
+   * @param interval negative: relative, in 100-ns units
+   */
+  NtStatus keDelayExecutionThread(int waitMode, boolean alertable, long interval);
+
+  // ---------------------------------------------------------------------------------------------
+  // Events and waits
+
+  /** {@code KeInitializeEvent}. IRQL: any. */
+  KEvent keInitializeEvent(EventType type, boolean state);
+
+  /**
+   * {@code KeSetEvent}: signals an event. IRQL: at most DISPATCH_LEVEL.
+   *
+   * @return the previous state: nonzero if it was signaled
+   */
+  int keSetEvent(KEvent event, int increment, boolean wait);
+
+  /** {@code KeClearEvent}: sets an event to not signaled. IRQL: at most DISPATCH_LEVEL. */
+  void keClearEvent(KEvent event);
+
+  /** {@code KeReadStateEvent}: nonzero if signaled. IRQL: at most DISPATCH_LEVEL. */
+  int keReadStateEvent(KEvent event);
+
+  /**
+   * {@code KeWaitForSingleObject}: waits until {@code object} is signaled or the timeout passes.
+   * IRQL: at most APC_LEVEL, or DISPATCH_LEVEL with a zero timeout.
+   *
+   * @param timeout null to wait forever; negative: relative, in 100-ns units; 0 to test
+   * @return SUCCESS when signaled, TIMEOUT when the timeout passed
+   */
+  NtStatus keWaitForSingleObject(DispatcherObject object, int waitReason, int waitMode,
+      boolean alertable, Long timeout);
+
+  /** {@code KeQueryInterruptTime}: the kernel's clock, in 100-ns units since boot. IRQL: any. */
+  long keQueryInterruptTime();
+
+  // ---------------------------------------------------------------------------------------------
+  // Locks
+
+  /** {@code KeInitializeSpinLock}. IRQL: any. */
+  KSpinLock keInitializeSpinLock();
+
+  /**
+   * {@code KeAcquireSpinLock}: raises to DISPATCH_LEVEL and takes the lock. IRQL: at most
+   * DISPATCH_LEVEL.
+   *
+   * @return the previous IRQL, to give to {@link #keReleaseSpinLock}
+   */
+  Irql keAcquireSpinLock(KSpinLock spinLock);
+
+  /** {@code KeReleaseSpinLock}: releases the lock and returns to {@code newIrql}. */
+  void keReleaseSpinLock(KSpinLock spinLock, Irql newIrql);
+
+  /** {@code ExInitializeFastMutex}. IRQL: at most DISPATCH_LEVEL. */
+  FastMutex exInitializeFastMutex();
+
+  /** {@code ExAcquireFastMutex}: raises to APC_LEVEL and takes the mutex. IRQL: at most APC_LEVEL. */
+  void exAcquireFastMutex(FastMutex fastMutex);
+
+  /** {@code ExReleaseFastMutex}: releases the mutex and returns to the IRQL before acquiring. */
+  void exReleaseFastMutex(FastMutex fastMutex);
+
+  // ---------------------------------------------------------------------------------------------
+  // Interrupts
+
+  /**
+   * {@code IoConnectInterrupt}: connects {@code serviceRoutine} to interrupt {@code vector}. The ISR
+   * runs at {@code irql} when the simulated device raises the interrupt. IRQL: PASSIVE_LEVEL.
+   *
+   * @return SUCCESS, INVALID_PARAMETER, or INSUFFICIENT_RESOURCES if the vector is taken and not
+   *     shared
+   */
+  NtStatus ioConnectInterrupt(Out<KInterrupt> interruptObject, KServiceRoutine serviceRoutine,
+      Object serviceContext, KSpinLock spinLock, int vector, Irql irql, Irql synchronizeIrql,
+      int interruptMode, boolean shareVector, long processorEnableMask, boolean floatingSave);
+
+  /** {@code IoDisconnectInterrupt}. IRQL: PASSIVE_LEVEL. */
+  void ioDisconnectInterrupt(KInterrupt interruptObject);
+
+  /** {@code IoInitializeDpcRequest}: sets the device's DpcForIsr routine. IRQL: PASSIVE_LEVEL. */
+  void ioInitializeDpcRequest(DeviceObject device, IoDpcRoutine dpcRoutine);
+
+  /** {@code IoRequestDpc}: queues the device's DpcForIsr, from an ISR. IRQL: DIRQL. */
+  void ioRequestDpc(DeviceObject device, Irp irp, Object context);
+
+  // ---------------------------------------------------------------------------------------------
+  // Callbacks
+
+  /**
+   * {@code PsSetCreateProcessNotifyRoutineEx}: registers ({@code remove} false) or removes a
+   * process notify routine. IRQL: PASSIVE_LEVEL.
+   *
+   * @return SUCCESS, INVALID_PARAMETER (removing one not registered), or INSUFFICIENT_RESOURCES
+   */
+  NtStatus psSetCreateProcessNotifyRoutineEx(CreateProcessNotifyRoutine notifyRoutine,
+      boolean remove);
+
+  /**
+   * {@code CmRegisterCallbackEx}: registers a registry callback. IRQL: PASSIVE_LEVEL.
+   *
+   * @param cookie receives the cookie for {@link #cmUnRegisterCallback}
+   */
+  NtStatus cmRegisterCallbackEx(RegistryCallback function, String altitude, DriverObject driver,
+      Object context, Out<Long> cookie);
+
+  /** {@code CmUnRegisterCallback}. IRQL: PASSIVE_LEVEL. */
+  NtStatus cmUnRegisterCallback(long cookie);
+
+  /**
+   * {@code IoRegisterShutdownNotification}: the device receives IRP_MJ_SHUTDOWN at system
+   * shutdown. IRQL: PASSIVE_LEVEL.
+   */
+  NtStatus ioRegisterShutdownNotification(DeviceObject device);
+
+  /** {@code IoUnregisterShutdownNotification}. IRQL: PASSIVE_LEVEL. */
+  void ioUnregisterShutdownNotification(DeviceObject device);
+
+  /**
+   * {@code IoRegisterPlugPlayNotification}: calls {@code callback} when device interfaces arrive or
+   * are removed. IRQL: PASSIVE_LEVEL.
+   *
+   * @param notificationEntry receives the entry for {@link #ioUnregisterPlugPlayNotificationEx}
+   */
+  NtStatus ioRegisterPlugPlayNotification(int eventCategory, int eventCategoryFlags,
+      String eventCategoryData, DriverObject driver, PlugPlayNotificationCallback callback,
+      Object context, Out<Object> notificationEntry);
+
+  /** {@code IoUnregisterPlugPlayNotificationEx}. IRQL: PASSIVE_LEVEL. */
+  NtStatus ioUnregisterPlugPlayNotificationEx(Object notificationEntry);
+
+  /** {@code KeInitializeCallbackRecord}. IRQL: any. */
+  KBugCheckCallbackRecord keInitializeCallbackRecord();
+
+  /**
+   * {@code KeRegisterBugCheckCallback}: {@code callbackRoutine} runs when the system stops.
+   * IRQL: at most DISPATCH_LEVEL.
+   *
+   * @return false if the record is registered already
+   */
+  boolean keRegisterBugCheckCallback(KBugCheckCallbackRecord callbackRecord,
+      BugCheckCallback callbackRoutine, Object buffer, int length, String component);
+
+  /** {@code KeDeregisterBugCheckCallback}. IRQL: at most DISPATCH_LEVEL. */
+  boolean keDeregisterBugCheckCallback(KBugCheckCallbackRecord callbackRecord);
+
+  // ---------------------------------------------------------------------------------------------
+  // Lookaside lists
+
+  /**
+   * {@code ExInitializeNPagedLookasideList}: a list of {@code size}-byte nonpaged blocks tagged
+   * {@code tag}, keeping up to {@code depth} free blocks. IRQL: at most DISPATCH_LEVEL.
+   */
+  LookasideList exInitializeNPagedLookasideList(int flags, int size, String tag, int depth);
+
+  /**
+   * {@code ExAllocateFromNPagedLookasideList}. IRQL: at most DISPATCH_LEVEL.
+   *
+   * @return a block, or null when low on resources
+   */
+  PoolMemory exAllocateFromNPagedLookasideList(LookasideList lookaside);
+
+  /** {@code ExFreeToNPagedLookasideList}. IRQL: at most DISPATCH_LEVEL. */
+  void exFreeToNPagedLookasideList(LookasideList lookaside, PoolMemory entry);
+
+  /** {@code ExDeleteNPagedLookasideList}: frees the list's cached blocks. IRQL: at most DISPATCH_LEVEL. */
+  void exDeleteNPagedLookasideList(LookasideList lookaside);
+
+  // ---------------------------------------------------------------------------------------------
   // Remove locks
 
   /**

@@ -115,6 +115,44 @@ public final class Wdm {
   /** {@code NonPagedPoolNx}, for ExAllocatePoolWithTag. */
   public static final int NON_PAGED_POOL_NX = 0x200;
 
+  // Waits and work queues.
+  /** {@code Executive}: the usual wait reason. */
+  public static final int EXECUTIVE = 0;
+  /** {@code KernelMode}: the usual wait mode. */
+  public static final int KERNEL_MODE = 0;
+  /** {@code CriticalWorkQueue}. */
+  public static final int CRITICAL_WORK_QUEUE = 0;
+  /** {@code DelayedWorkQueue}. */
+  public static final int DELAYED_WORK_QUEUE = 1;
+  /** {@code LevelSensitive} interrupt mode. */
+  public static final int LEVEL_SENSITIVE = 0;
+  /** {@code Latched} interrupt mode. */
+  public static final int LATCHED = 1;
+
+  /**
+   * A relative time for timers and waits, as the WDK writes it: a negative number of 100-nanosecond
+   * units. {@code RELATIVE_MILLISECONDS(10)} is 10 ms from now.
+   */
+  public static long RELATIVE_MILLISECONDS(long milliseconds) {
+    return -milliseconds * 10_000L;
+  }
+
+  // Registry callback notify classes (REG_NOTIFY_CLASS).
+  /** {@code RegNtPreDeleteKey}. */
+  public static final int REG_NT_PRE_DELETE_KEY = 0;
+  /** {@code RegNtPreSetValueKey}. */
+  public static final int REG_NT_PRE_SET_VALUE_KEY = 1;
+  /** {@code RegNtPreCreateKeyEx}. */
+  public static final int REG_NT_PRE_CREATE_KEY_EX = 26;
+  /** {@code RegNtPreOpenKeyEx}. */
+  public static final int REG_NT_PRE_OPEN_KEY_EX = 28;
+
+  // PnP notification categories.
+  /** {@code EventCategoryDeviceInterfaceChange}. */
+  public static final int EVENT_CATEGORY_DEVICE_INTERFACE_CHANGE = 2;
+  /** {@code PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES}. */
+  public static final int PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES = 1;
+
   /** {@code NormalPagePriority}, for MmGetSystemAddressForMdlSafe. */
   public static final int NORMAL_PAGE_PRIORITY = 16;
 

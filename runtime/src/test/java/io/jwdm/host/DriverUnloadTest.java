@@ -187,7 +187,8 @@ class DriverUnloadTest {
 
     // The driver completes the IRP from its own thread (as a DPC would).
     TestDriver.Instance held = journal.last("Held");
-    Routines.complete(held, held.held.remove(), NtStatus.SUCCESS, 0);
+    kernel.runAsKernelThread(
+        () -> Routines.complete(held, held.held.remove(), NtStatus.SUCCESS, 0));
 
     assertTrue(pending.await(WAIT));
     assertEquals(NtStatus.SUCCESS, pending.result().status());

@@ -151,7 +151,7 @@ class IrpStackTest {
     TestDriver.Instance disk = journal.last("Disk");
     Irp kept = disk.held.remove();
     kept.systemBuffer().put(0, "ok".getBytes(US_ASCII));
-    Routines.complete(disk, kept, NtStatus.SUCCESS, 2);
+    kernel.runAsKernelThread(() -> Routines.complete(disk, kept, NtStatus.SUCCESS, 2));
 
     assertEquals(1, completions.size());
     assertTrue(completions.get(0).pendingReturned());
@@ -175,7 +175,8 @@ class IrpStackTest {
     });
     IoRequest request = handle.submitDeviceIoControl(IOCTL_LATER, null, 3);
     TestDriver.Instance disk = journal.last("Disk");
-    Routines.complete(disk, disk.held.remove(), NtStatus.SUCCESS, 0);
+    kernel.runAsKernelThread(
+        () -> Routines.complete(disk, disk.held.remove(), NtStatus.SUCCESS, 0));
 
     assertTrue(journal.contains("Upper completion routine"));
     assertFalse(request.isDone(), "MORE_PROCESSING_REQUIRED must stop completion");
@@ -183,7 +184,7 @@ class IrpStackTest {
     TestDriver.Instance upper = journal.last("Upper");
     Irp reclaimed = upper.held.remove();
     reclaimed.systemBuffer().put(0, "mpr".getBytes(US_ASCII));
-    Routines.complete(upper, reclaimed, NtStatus.SUCCESS, 3);
+    kernel.runAsKernelThread(() -> Routines.complete(upper, reclaimed, NtStatus.SUCCESS, 3));
 
     assertTrue(request.isDone());
     assertEquals(NtStatus.SUCCESS, request.result().status());
@@ -221,7 +222,7 @@ class IrpStackTest {
     assertNotNull(kept, "Disk never got the IRP");
     assertFalse(journal.contains("Upper forwarded: SUCCESS 2"));
     kept.systemBuffer().put(0, "ok".getBytes(US_ASCII));
-    Routines.complete(disk, kept, NtStatus.SUCCESS, 2);
+    kernel.runAsKernelThread(() -> Routines.complete(disk, kept, NtStatus.SUCCESS, 2));
 
     IoResult result = caller.get(2, TimeUnit.SECONDS);
     assertTrue(journal.contains("Upper forwarded: SUCCESS 2"), journal::toString);

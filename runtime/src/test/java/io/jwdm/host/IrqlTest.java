@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jwdm.kernel.DeviceObject;
 import io.jwdm.kernel.Irp;
 import io.jwdm.kernel.Irql;
+import io.jwdm.kernel.KDpc;
 import io.jwdm.kernel.MajorFunction;
 import io.jwdm.kernel.NtStatus;
 import io.jwdm.kernel.Out;
@@ -107,12 +108,16 @@ class IrqlTest {
 
     // The driver completes the IRP from its DPC, at DISPATCH_LEVEL.
     TestDriver.Instance dpc = journal.last("Dpc");
-    Irql old = dpc.k.keRaiseIrql(DISPATCH_LEVEL);
-    Routines.complete(dpc, dpc.held.remove(), NtStatus.SUCCESS, 0);
-    dpc.k.keLowerIrql(old);
+    kernel.runAsKernelThread(() -> {
+      KDpc completion = dpc.k.keInitializeDpc((d, context, first, second) -> {
+        irqls.add("DPC at " + dpc.k.keGetCurrentIrql());
+        Routines.complete(dpc, dpc.held.remove(), NtStatus.SUCCESS, 0);
+      }, null);
+      dpc.k.keInsertQueueDpc(completion, null, null);
+    });
 
     assertTrue(request.isDone());
-    assertEquals(List.of("CLOSE at " + PASSIVE_LEVEL), irqls);
+    assertEquals(List.of("DPC at " + DISPATCH_LEVEL, "CLOSE at " + PASSIVE_LEVEL), irqls);
   }
 
   @Test
