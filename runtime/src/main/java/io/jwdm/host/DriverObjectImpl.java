@@ -50,6 +50,7 @@ final class DriverObjectImpl implements DriverObject {
   /** This driver's live device objects, newest first, as the WDK's DeviceObject/NextDevice list. */
   final List<DeviceObjectImpl> devices = new ArrayList<>();
   State state = State.LOADING;
+  private final long loadTime;
   private int activeRoutines;
 
   DriverObjectImpl(KernelCore core, Services services, DriverGlue glue, String name,
@@ -64,6 +65,12 @@ final class DriverObjectImpl implements DriverObject {
     this.hardwareIds = List.copyOf(hardwareIds);
     this.address = core.allocateAddress();
     this.defaultDispatch = this::invalidDeviceRequest;
+    this.loadTime = core.now();
+  }
+
+  /** When the driver object was created, on the kernel's clock. */
+  long loadTime() {
+    return loadTime;
   }
 
   private NtStatus invalidDeviceRequest(DeviceObject device, Irp irp) {

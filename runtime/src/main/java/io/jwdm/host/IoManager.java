@@ -530,6 +530,8 @@ final class IoManager {
     }
     MajorFunction major = location.majorFunction;
     DriverDispatch routine = driver.majorFunction(major);
+    int actionsBefore = ++irp.actions;
+    int passesBefore = ++irp.passes;
     NtStatus status = core.callRoutine(driver, core.thread().irql, "dispatch " + major.wdkName(),
         () -> routine.dispatch(device, irp));
     if (status == null) {
@@ -538,17 +540,19 @@ final class IoManager {
               + " dispatch routine", null);
     }
     if (services.verifier().enabled(driver, VerifierFlags.IO_VERIFICATION)) {
-      verifyDispatchResult(driver, device, irp, location, major, status);
+      verifyDispatchResult(driver, device, irp, location, major, status,
+          irp.actions != actionsBefore, irp.passes != passesBefore);
     }
     return status;
   }
 
   /** I/O verification of what a dispatch routine did with its IRP (0xC9 / 0x226, 0x23D, 0x23E). */
   private void verifyDispatchResult(DriverObjectImpl driver, DeviceObjectImpl device, IrpImpl irp,
-      IrpImpl.StackLocation location, MajorFunction major, NtStatus status) {
+      IrpImpl.StackLocation location, MajorFunction major, NtStatus status, boolean acted,
+      boolean passedDown) {
     boolean pendingReturned = NtStatus.PENDING.equals(status);
     String routine = driver.name() + "'s " + major.wdkName() + " dispatch routine";
-    if (pendingReturned && !location.pending) {
+    if (pendingReturned && !location.pending && !passedDown) {
       throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x23D, irp.address,
           device.address(), 0, driver, routine + " returned STATUS_PENDING without calling"
               + " IoMarkIrpPending on " + irp, null);
@@ -558,7 +562,7 @@ final class IoManager {
           device.address(), status.value() & 0xFFFFFFFFL, driver, routine + " called"
               + " IoMarkIrpPending on " + irp + " but returned " + status, null);
     }
-    if (!pendingReturned && irp.state == IrpImpl.State.ACTIVE) {
+    if (!pendingReturned && !acted) {
       throw core.bugCheck(BugCheck.DRIVER_VERIFIER_IOMANAGER_VIOLATION, 0x226, irp.address,
           device.address(), status.value() & 0xFFFFFFFFL, driver, routine + " returned " + status
               + " but neither completed " + irp + ", passed it down, nor marked it pending", null);
@@ -566,6 +570,7 @@ final class IoManager {
   }
 
   void completeRequest(IrpImpl irp) {
+    irp.actions++;
     synchronized (core.lock) {
       if (irp.state != IrpImpl.State.ACTIVE) {
         throw core.bugCheck(BugCheck.MULTIPLE_IRP_COMPLETE_REQUESTS, irp.address, 0, 0, 0,

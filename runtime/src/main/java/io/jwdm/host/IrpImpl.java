@@ -47,6 +47,10 @@ final class IrpImpl implements Irp {
   private final Object[] driverContext = new Object[4];
   /** The device the IRP was first sent to: it holds a reference on it until completion. */
   DeviceObjectImpl referencedDevice;
+  /** IoCallDriver and IoCompleteRequest calls on this IRP so far: what a dispatch routine did. */
+  volatile int actions;
+  /** IoCallDriver calls on this IRP so far. */
+  volatile int passes;
   /** Called at final completion (copy-back, waking the caller). */
   Completion completion;
 

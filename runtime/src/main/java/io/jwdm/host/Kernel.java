@@ -42,7 +42,9 @@ public final class Kernel implements AutoCloseable {
 
   private Kernel(KernelOptions options) {
     this.core = new KernelCore(options);
-    this.services = new Services(core, new Verifier(options));
+    Verifier verifier = new Verifier(options);
+    verifier.connect(core);
+    this.services = new Services(core, verifier);
     this.io = new IoManager(core, services);
     this.pnp = new PnpManager(core, io, services);
     services.connect(io);
@@ -216,7 +218,8 @@ public final class Kernel implements AutoCloseable {
    * Drivers whose last device is gone are unloaded.
    *
    * @return SUCCESS; DEVICE_BUSY if handles to the device are open (the removal is vetoed); the
-   *     QUERY_REMOVE status if a driver vetoed it; NO_SUCH_DEVICE if it was removed already
+   *     QUERY_REMOVE status if a driver vetoed it; NO_SUCH_DEVICE if it was removed already;
+   *     DELETE_PENDING if it was surprise-removed and waits for its last handle to close
    */
   public NtStatus remove(DeviceNode node) {
     Objects.requireNonNull(node, "node");
@@ -357,6 +360,23 @@ public final class Kernel implements AutoCloseable {
     return infos;
   }
 
+  /**
+   * The calls the low-resources simulation failed, in order, each with the seed and call index that
+   * replay it.
+   */
+  public List<InjectedFailure> injectedFailures() {
+    return services.verifier().failures();
+  }
+
+  /**
+   * A report of the run so far: the bug check, the leaks, the injected failures, the drivers still
+   * loaded and the trace.
+   */
+  public KernelReport report() {
+    return new KernelReport(core.options.seed(), core.bugCheck(), leaks(), injectedFailures(),
+        drivers(), trace());
+  }
+
   /** The bug check that stopped the system, if it stopped. */
   public Optional<BugCheck> bugCheck() {
     return Optional.ofNullable(core.bugCheck());
@@ -404,5 +424,117 @@ public final class Kernel implements AutoCloseable {
       }
     }
     return out.toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Driver images
+  //
+  // A driver image is a jar (or, in test-signing mode, a classes directory) compiled with the jwdm
+  // processor. Each loads into its own class loader, whose parent exposes only the jwdm runtime API
+  // and the JDK's platform classes; its glue is found with ServiceLoader on that loader. Signature
+  // enforcement follows KernelOptions (trust store, test-signing).
+
+  /**
+   * Loads a driver image, as installing a driver package and starting its services does: reads it
+   * into memory, enforces driver signing ({@link KernelOptions.Builder#trustStore},
+   * {@link KernelOptions.Builder#testSigning}), defines and links all its classes in a class loader
+   * of its own, finds its glue with {@link ServiceLoader}, installs its drivers, and runs
+   * DriverEntry for its legacy drivers. Its WDM drivers are installed only: the PnP manager loads
+   * them when a device with one of their hardware IDs is plugged in or enabled, as
+   * {@link #plugIn} and {@link #enable} do (a device plugged in before, shown with code 28, starts
+   * with {@code enable(node)}).
+   *
+   * <p>A bad image is refused with an {@link ImageLoadException} that names it and the cause, and
+   * the kernel stays exactly as it was: no driver object, no installed driver, no reference to the
+   * image's class loader. A DriverEntry that returns a failure status refuses the image (legacy
+   * drivers of it loaded before are unloaded again). A DriverEntry that <em>throws</em> is a bug
+   * check 0x1E (KMODE_EXCEPTION_NOT_HANDLED) like any routine that throws: the system stops, this
+   * call throws {@link SystemStoppedException}, and the stopped kernel keeps the image.
+   *
+   * @param image the jar, or a classes directory
+   * @return the loaded image
+   * @throws ImageLoadException if the image is refused
+   * @throws SystemStoppedException if the system stopped, before or during the load
+   */
+  public DriverImage loadImage(java.nio.file.Path image) {
+    Objects.requireNonNull(image, "image");
+    return new ImageManager(core, io, pnp).load(image);
+  }
+
+  /** The loaded driver images, in load order. */
+  public List<DriverImage> images() {
+    return new ImageManager(core, io, pnp).images();
+  }
+
+  /** The image an installed driver was loaded from; empty for a driver installed from glue. */
+  public Optional<DriverImage> imageOf(String driverName) {
+    Objects.requireNonNull(driverName, "driverName");
+    return Optional.ofNullable(new ImageManager(core, io, pnp).imageOf(driverName));
+  }
+
+  /**
+   * Unloads an image, waiting up to the kernel's {@link KernelOptions#waitTimeout()} for handles:
+   * {@link #unloadImage(DriverImage, Duration)}.
+   */
+  public ImageUnloadResult unloadImage(DriverImage image) {
+    return unloadImage(image, core.options.waitTimeout());
+  }
+
+  /**
+   * Unloads every driver of an image and proves the image is gone. Device nodes whose stacks use
+   * one of its WDM drivers are disabled (QUERY_REMOVE, REMOVE_DEVICE, keeping the PDO) so the PnP
+   * manager unloads the driver; its legacy drivers are unloaded as {@link #unloadDriver} does. A
+   * node with open handles, or a legacy driver with handles or IRPs outstanding, is waited for up
+   * to {@code timeout}; then nothing is uninstalled, the disabled nodes are enabled again, and the
+   * result says who holds the handles. Once every driver is out, they are uninstalled, the kernel
+   * drops its references to the image, and the disabled nodes are enabled again without it
+   * (started with their remaining drivers, or code 28).
+   *
+   * <p>Then the kernel waits, a bounded number of full collections, for the image's class loader to
+   * be collected; if it survives, {@link ImageUnloadResult#release()} holds an {@link ImageLeak}
+   * naming what the kernel can find holding it.
+   */
+  public ImageUnloadResult unloadImage(DriverImage image, Duration timeout) {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(timeout, "timeout");
+    return new ImageManager(core, io, pnp).unload(image, timeout);
+  }
+
+  /**
+   * Replaces a driver while the system runs, waiting up to the kernel's
+   * {@link KernelOptions#waitTimeout()} for handles: {@link #replace(String, java.nio.file.Path,
+   * Duration)}.
+   */
+  public ImageReplaceResult replace(String driverName, java.nio.file.Path newImage) {
+    return replace(driverName, newImage, core.options.waitTimeout());
+  }
+
+  /**
+   * Replaces a driver, and the rest of the image it came from, by a new image while the system
+   * runs. The new image is read, verified and linked first: if it is refused, nothing changes and
+   * the old driver keeps running. Then the old image goes as {@link #unloadImage} takes it out: for
+   * a WDM driver its device nodes are disabled (REMOVE_DEVICE, keeping the PDO) so the PnP manager
+   * unloads it; a legacy driver is unloaded. Open handles are waited for up to {@code timeout};
+   * past it, the result is {@link ImageReplaceResult.Outcome#TIMED_OUT} with who holds them, and
+   * the old driver keeps its devices. Then the new image is installed, its legacy drivers loaded,
+   * and every disabled node, and every node without a working driver that the new image's hardware
+   * IDs match, is enabled: AddDevice and START_DEVICE with fresh driver instances.
+   *
+   * <p>If a DriverEntry of the new image fails, the new image is taken out again and the result is
+   * {@link ImageReplaceResult.Outcome#NEW_IMAGE_FAILED}: its devices stay without a driver, with
+   * problem code 37, and nothing is half-loaded. A driver without an Unload routine cannot be
+   * replaced. Finally, the old image's class loader must be collected, as for
+   * {@link #unloadImage}.
+   *
+   * @param driverName a driver of the image to replace; a driver installed from glue on the class
+   *     path is replaced alone
+   * @param newImage the new image; it must contain a driver of that name
+   */
+  public ImageReplaceResult replace(String driverName, java.nio.file.Path newImage,
+      Duration timeout) {
+    Objects.requireNonNull(driverName, "driverName");
+    Objects.requireNonNull(newImage, "newImage");
+    Objects.requireNonNull(timeout, "timeout");
+    return new ImageManager(core, io, pnp).replace(driverName, newImage, timeout);
   }
 }

@@ -68,6 +68,17 @@ final class KernelCore {
     }
   }
 
+  /** The kernel's clock in 100-ns units; set by the scheduler. */
+  private java.util.function.LongSupplier clock = () -> 0;
+
+  void setClock(java.util.function.LongSupplier clock) {
+    this.clock = clock;
+  }
+
+  long now() {
+    return clock.getAsLong();
+  }
+
   KThread thread() {
     return threads.get();
   }

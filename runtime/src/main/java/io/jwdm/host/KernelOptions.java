@@ -22,6 +22,7 @@ public final class KernelOptions {
   private final int verifierFlagsForAll;
   private final SchedulerMode schedulerMode;
   private final long seed;
+  private final LowResources lowResources;
 
   private KernelOptions(Builder builder) {
     this.waitTimeout = builder.waitTimeout;
@@ -30,6 +31,7 @@ public final class KernelOptions {
     this.verifierFlagsForAll = builder.verifierFlagsForAll;
     this.schedulerMode = builder.schedulerMode;
     this.seed = builder.seed;
+    this.lowResources = builder.lowResources;
     this.imageSigning = builder.imageSigning;
   }
 
@@ -44,6 +46,14 @@ public final class KernelOptions {
    */
   public long seed() {
     return seed;
+  }
+
+  /**
+   * The low-resources simulation's settings, for drivers whose verifier flags include
+   * {@link VerifierFlags#RANDOMIZED_LOW_RESOURCES} or {@link VerifierFlags#SYSTEMATIC_LOW_RESOURCES}.
+   */
+  public LowResources lowResources() {
+    return lowResources;
   }
 
   /**
@@ -87,6 +97,13 @@ public final class KernelOptions {
     private int verifierFlagsForAll;
     private SchedulerMode schedulerMode = SchedulerMode.DETERMINISTIC;
     private long seed;
+    private LowResources lowResources = LowResources.defaults();
+
+    /** Sets {@link KernelOptions#lowResources()}. */
+    public Builder lowResources(LowResources settings) {
+      this.lowResources = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
 
     private Builder() {}
 

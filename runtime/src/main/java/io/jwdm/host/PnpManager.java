@@ -163,8 +163,10 @@ final class PnpManager {
         continue;
       }
       DeviceObjectImpl before;
+      List<DeviceObjectImpl> devicesBefore;
       synchronized (core.lock) {
         before = node.pdo.top();
+        devicesBefore = new ArrayList<>(driver.devices);
       }
       DriverObjectImpl adding = driver;
       core.trace("AddDevice", driver.name(), "calling for " + node.instanceId());
@@ -172,6 +174,18 @@ final class PnpManager {
           () -> adding.addDevice().addDevice(adding, node.pdo));
       if (status == null || !status.isSuccess()) {
         core.trace("AddDevice", driver.name(), "failed: " + status);
+        List<DeviceObjectImpl> leftBehind;
+        synchronized (core.lock) {
+          leftBehind = new ArrayList<>(driver.devices);
+          leftBehind.removeAll(devicesBefore);
+        }
+        for (DeviceObjectImpl device : leftBehind) {
+          core.trace("Violation", driver.name(), device.describe()
+              + " left behind by a failed AddDevice");
+          core.addLeak(new Leak("DeviceObject", driver.name(), device.describe(),
+              "AddDevice failed", device.creationStack));
+          io.forceDelete(device);
+        }
         tearDown(node, involved);
         fail(node, DeviceNode.State.FAILED, DeviceNode.CODE_ADD_DEVICE_FAILED,
             driver.name() + " AddDevice returned " + status);

@@ -76,6 +76,7 @@ final class Scheduler {
     this.deterministic = core.options.schedulerMode() == SchedulerMode.DETERMINISTIC;
     this.random = new SplittableRandom(core.options.seed());
     core.onBugCheck(this::abortThreads);
+    core.setClock(this::now);
     if (deterministic) {
       core.setActivity(this::step);
     }

@@ -176,6 +176,9 @@ final class Services implements KernelServices {
     if (deviceName != null && ObjectNamespace.validate(deviceName) != null) {
       return NtStatus.OBJECT_NAME_INVALID;
     }
+    if (verifier.failAllocation(driver, "IoCreateDevice", null)) {
+      return NtStatus.INSUFFICIENT_RESOURCES;
+    }
     List<StackTraceElement> stack = KernelCore.creationStack();
     synchronized (core.lock) {
       if (driver.state != DriverObjectImpl.State.LOADING
@@ -433,6 +436,10 @@ final class Services implements KernelServices {
   @Override
   public ByteBuffer mmGetSystemAddressForMdlSafe(Mdl mdl, int priority) {
     enter(Irql.DISPATCH_LEVEL, "MmGetSystemAddressForMdlSafe");
+    DriverObjectImpl driver = core.thread().currentDriver;
+    if (driver != null && verifier.failAllocation(driver, "MmGetSystemAddressForMdlSafe", null)) {
+      return null;
+    }
     return mdl instanceof MdlImpl ? ((MdlImpl) mdl).buffer : null;
   }
 

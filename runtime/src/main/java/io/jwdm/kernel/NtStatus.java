@@ -16,6 +16,11 @@ public final class NtStatus {
   /** {@code STATUS_SUCCESS} (0x00000000): The operation completed successfully. */
   public static final NtStatus SUCCESS = new NtStatus(0x00000000, "SUCCESS");
 
+  /**
+   * {@code STATUS_CONTINUE_COMPLETION} (0x00000000): what a completion routine returns to let
+   * completion go on up the stack (the same value as SUCCESS).
+   */
+  public static final NtStatus CONTINUE_COMPLETION = new NtStatus(0x00000000, "CONTINUE_COMPLETION");
   /** {@code STATUS_WAIT_0} (0x00000000): A wait was satisfied by the first object (same value as SUCCESS). */
   public static final NtStatus WAIT_0 = new NtStatus(0x00000000, "WAIT_0");
 

@@ -171,6 +171,11 @@ public final class Wdm {
     return (deviceType << 16) | (access << 14) | (function << 2) | method;
   }
 
+  /** {@code NT_SUCCESS(Status)}: true for a success or informational status. */
+  public static boolean NT_SUCCESS(NtStatus status) {
+    return status.isSuccess();
+  }
+
   /** {@code METHOD_FROM_CTL_CODE}: the transfer method of an I/O control code. */
   public static int METHOD_FROM_CTL_CODE(int ioControlCode) {
     return ioControlCode & 3;

@@ -131,12 +131,12 @@ class VerifierPoolFreeTest {
   // ---------------------------------------------------------------------------------------------
   // Not a pool block
 
-  /** "Bogus": DriverEntry frees {@code memory}, which it never allocated. */
-  private TestDriver bogus(PoolMemory memory) {
+  /** "Bogus": DriverEntry frees {@code memory}, which it never allocated, with {@code tag}. */
+  private TestDriver bogus(PoolMemory memory, String tag) {
     return TestDriver.legacy("Bogus", journal)
         .unload(self -> { })
         .entry(self -> {
-          self.k.exFreePoolWithTag(memory, "Bogu");
+          self.k.exFreePoolWithTag(memory, tag);
           return NtStatus.SUCCESS;
         })
         .build();
@@ -146,7 +146,7 @@ class VerifierPoolFreeTest {
   void freeingNullIsBugCheckC4Subcode10WithPoolTracking() {
     Kernel kernel = boot("Bogus", VerifierFlags.POOL_TRACKING);
 
-    BugCheck check = stops(kernel, () -> kernel.loadDriver(bogus(null)));
+    BugCheck check = stops(kernel, () -> kernel.loadDriver(bogus(null, "Bogu")));
 
     // P2 the bad address: null.
     assertBugCheck(check, BugCheck.DRIVER_VERIFIER_DETECTED_VIOLATION, 0x10, 0, 0, 0, "Bogus");
@@ -156,7 +156,7 @@ class VerifierPoolFreeTest {
   void withoutTheVerifierFreeingNullIsBadPoolCallerSubcode46() {
     Kernel kernel = bootWithoutVerifier();
 
-    BugCheck check = stops(kernel, () -> kernel.loadDriver(bogus(null)));
+    BugCheck check = stops(kernel, () -> kernel.loadDriver(bogus(null, "Bogu")));
 
     assertBugCheck(check, BugCheck.BAD_POOL_CALLER, 0x46, 0, 0, 0, "Bogus");
   }
@@ -165,7 +165,8 @@ class VerifierPoolFreeTest {
   void freeingAnObjectThatIsNoPoolBlockIsBugCheckC4Subcode10() {
     Kernel kernel = boot("Bogus", VerifierFlags.SPECIAL_POOL);
 
-    BugCheck check = stops(kernel, () -> kernel.loadDriver(bogus(new VerifierFakePoolMemory())));
+    BugCheck check = stops(kernel,
+        () -> kernel.loadDriver(bogus(new VerifierFakePoolMemory(), "Bogu")));
 
     assertEquals(BugCheck.DRIVER_VERIFIER_DETECTED_VIOLATION, check.code(), check::toString);
     assertEquals(0x10, check.parameter1(), check::toString);
@@ -191,7 +192,7 @@ class VerifierPoolFreeTest {
 
     SystemStoppedException stopped = null;
     try {
-      kernel.loadDriver(bogus(foreign.get()));
+      kernel.loadDriver(bogus(foreign.get(), "Ownr"));
     } catch (SystemStoppedException expected) {
       stopped = expected;
     }

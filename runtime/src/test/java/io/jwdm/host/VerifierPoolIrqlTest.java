@@ -15,6 +15,7 @@ import io.jwdm.kernel.PoolMemory;
 import io.jwdm.kernel.Wdm;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -176,6 +177,62 @@ class VerifierPoolIrqlTest {
 
     assertEquals(NtStatus.SUCCESS, kernel.unloadDriver("Raiser"));
     assertFalse(kernel.isLoaded("Raiser"));
+    assertCleanRun(kernel);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Freeing above the limit
+
+  /**
+   * "Freer": DriverEntry allocates 32 bytes of paged pool tagged 'FrP1' at PASSIVE_LEVEL, then
+   * raises to {@code irql} to free it.
+   */
+  private TestDriver freer(Irql irql, AtomicReference<PoolMemory> kept) {
+    return TestDriver.legacy("Freer", journal)
+        .unload(self -> { })
+        .entry(self -> {
+          PoolMemory block = self.k.exAllocatePool2(Wdm.POOL_FLAG_PAGED, 32, "FrP1");
+          kept.set(block);
+          Irql old = self.k.keRaiseIrql(irql);
+          self.k.exFreePoolWithTag(block, "FrP1");
+          self.k.keLowerIrql(old);
+          return NtStatus.SUCCESS;
+        })
+        .build();
+  }
+
+  @Test
+  void freeingPagedPoolAtDispatchLevelIsBugCheckC4Subcode11() {
+    Kernel kernel = boot("Freer", VerifierFlags.POOL_TRACKING);
+    AtomicReference<PoolMemory> kept = new AtomicReference<>();
+
+    BugCheck check = stops(kernel, () -> kernel.loadDriver(freer(Irql.DISPATCH_LEVEL, kept)));
+
+    // P2 the current IRQL, P3 the pool type, P4 the block.
+    assertBugCheck(check, BugCheck.DRIVER_VERIFIER_DETECTED_VIOLATION, 0x11,
+        Irql.DISPATCH_LEVEL.level(), Wdm.PAGED_POOL, VerifierAsserts.address(kept.get()),
+        "Freer");
+  }
+
+  @Test
+  void withoutTheVerifierFreeingPagedPoolAtDispatchLevelIsIrqlNotLessOrEqual() {
+    Kernel kernel = bootWithoutVerifier();
+
+    BugCheck check = stops(kernel,
+        () -> kernel.loadDriver(freer(Irql.DISPATCH_LEVEL, new AtomicReference<>())));
+
+    assertEquals(BugCheck.IRQL_NOT_LESS_OR_EQUAL, check.code(), check::toString);
+    assertEquals(Irql.DISPATCH_LEVEL.level(), check.parameter2(), check::toString);
+  }
+
+  @Test
+  void freeingPagedPoolAtApcLevelIsFine() {
+    Kernel kernel = boot("Freer", VerifierFlags.STANDARD);
+
+    assertEquals(NtStatus.SUCCESS,
+        kernel.loadDriver(freer(Irql.APC_LEVEL, new AtomicReference<>())));
+
+    assertEquals(NtStatus.SUCCESS, kernel.unloadDriver("Freer"));
     assertCleanRun(kernel);
   }
 }
