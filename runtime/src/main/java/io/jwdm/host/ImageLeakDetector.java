@@ -105,7 +105,8 @@ final class ImageLeakDetector {
       for (StackTraceElement frame : entry.getValue()) {
         if (tracker.loaderName.equals(frame.getClassLoaderName())
             && tracker.classNames.contains(frame.getClassName())) {
-          why.add("runs image code at " + frame);
+          why.add("runs image code at " + frame.getClassName() + "." + frame.getMethodName()
+              + "(" + frame.getFileName() + ":" + frame.getLineNumber() + ")");
           break;
         }
       }
@@ -335,12 +336,18 @@ final class ImageLeakDetector {
       }
     }
 
-    private String keyText(Object key) {
-      if (key instanceof String || key instanceof Number || key instanceof Enum) {
-        String text = String.valueOf(key);
-        return text.length() > 60 ? text.substring(0, 60) + "…" : text;
+    /** A map key as a path shows it; runs no code of the key's class but the JDK's. */
+    private static String keyText(Object key) {
+      String text;
+      if (key instanceof Enum) {
+        text = ((Enum<?>) key).name();
+      } else if (key instanceof String
+          || key instanceof Number && key.getClass().getModule().isNamed()) {
+        text = String.valueOf(key);
+      } else {
+        return key == null ? "null" : key.getClass().getSimpleName();
       }
-      return key == null ? "null" : key.getClass().getSimpleName();
+      return text.length() > 60 ? text.substring(0, 60) + "..." : text;
     }
 
     private void push(Deque<Step> pending, Object value, Step parent, String label) {

@@ -20,8 +20,9 @@ public final class ImageLoadException extends RuntimeException {
     /** The file is missing, unreadable, not a jar, or a corrupt zip, or its manifest is malformed. */
     NOT_AN_IMAGE,
     /**
-     * The image is not signed, and the kernel is not in test-signing mode. A classes directory
-     * cannot be signed: it loads only in test-signing mode.
+     * The image is not signed (or only with algorithms the JDK no longer accepts, which it treats
+     * as unsigned), and the kernel is not in test-signing mode. A classes directory cannot be
+     * signed: it loads only in test-signing mode.
      */
     UNSIGNED,
     /**

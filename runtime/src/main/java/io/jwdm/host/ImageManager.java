@@ -323,7 +323,9 @@ final class ImageManager {
           members.add("M <init>" + descriptor(constructor, void.class));
         }
       }
-      pending.add(type.getSuperclass());
+      if (type.getSuperclass() != null) {
+        pending.add(type.getSuperclass());
+      }
       pending.addAll(List.of(type.getInterfaces()));
     }
     return members;

@@ -40,8 +40,9 @@ import java.util.zip.ZipException;
  * trust store.
  *
  * <p>Verdicts: a digest mismatch, an invalid signature file, or an entry no signature covers
- * (added after signing) is {@link Kind#TAMPERED}, refused in every mode; no signature at all is
- * {@link Kind#UNSIGNED}; a valid signature whose chain is not anchored is {@link Kind#UNTRUSTED}.
+ * while others are signed (added after signing) is {@link Kind#TAMPERED}, refused in every mode;
+ * no signature the JDK accepts is {@link Kind#UNSIGNED}; a valid signature whose chain is not
+ * anchored is {@link Kind#UNTRUSTED}.
  * In test-signing mode the last two load, as {@link DriverImage.Signing#UNSIGNED} and
  * {@link DriverImage.Signing#TEST_SIGNED}. A classes directory cannot be signed, so it loads only in
  * test-signing mode.
@@ -152,14 +153,12 @@ final class ImageReader {
     }
     URL location = location(source);
     if (signers.isEmpty()) {
-      if (hasSignatureFiles && !signersByEntry.isEmpty()) {
-        throw new ImageLoadException(source, Kind.TAMPERED,
-            "it has signature files, but its signature covers none of its entries");
-      }
       if (!policy.testSigning()) {
-        throw new ImageLoadException(source, Kind.UNSIGNED, "the image is not signed, and the"
-            + " kernel enforces driver signing (boot it with testSigning(true) to load unsigned"
-            + " images)");
+        throw new ImageLoadException(source, Kind.UNSIGNED, (hasSignatureFiles
+            ? "it has signature files, but the JDK accepts no signature of its entries (a"
+                + " disabled algorithm, such as SHA-1, makes the JDK treat a jar as unsigned)"
+            : "the image is not signed") + ", and the kernel enforces driver signing (boot it"
+            + " with testSigning(true) to load unsigned images)");
       }
       return new ImageContents(source, location, entries, manifest, DriverImage.Signing.UNSIGNED,
           List.of());

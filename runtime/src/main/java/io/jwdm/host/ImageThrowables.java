@@ -26,13 +26,15 @@ final class ImageThrowables {
     private final String text;
 
     private Detached(Throwable original, int depth) {
-      super(safeMessage(original), null, false, true);
+      super(safeMessage(original), copyOfCause(original, depth), false, true);
       this.text = safeText(original);
       setStackTrace(original.getStackTrace());
+    }
+
+    private static Throwable copyOfCause(Throwable original, int depth) {
       Throwable cause = original.getCause();
-      if (cause != null && cause != original && depth < MAX_CAUSES) {
-        initCause(new Detached(cause, depth + 1));
-      }
+      return cause != null && cause != original && depth < MAX_CAUSES
+          ? new Detached(cause, depth + 1) : null;
     }
 
     @Override

@@ -308,6 +308,68 @@ public final class Kernel implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Simulated hardware and system events
+
+  /**
+   * The simulated hardware raises interrupt {@code vector}: the ISRs connected to it with
+   * IoConnectInterrupt run in connection order, each at its interrupt's IRQL holding its interrupt
+   * spin lock, until one returns true. DPCs the ISR requests (IoRequestDpc) run when this call
+   * returns under the deterministic scheduler, and on the DPC thread under the real-time one.
+   *
+   * @return true if an ISR claimed the interrupt; false if none did or nothing is connected
+   */
+  public boolean raiseInterrupt(int vector) {
+    return core.hostCall(() -> services.interrupts().raise(vector));
+  }
+
+  /**
+   * A process starts: the process notify routines (PsSetCreateProcessNotifyRoutineEx) are called
+   * at PASSIVE_LEVEL with its create information, and any of them may block it. Process IDs are
+   * deterministic: 4, 8, 12 and so on, one per call.
+   *
+   * @return the new process's ID
+   * @throws NtStatusException with the error CreationStatus a notify routine set to block it
+   */
+  public long createProcess(String imageFileName) {
+    Objects.requireNonNull(imageFileName, "imageFileName");
+    return core.hostCall(() -> services.callbacks().createProcess(imageFileName));
+  }
+
+  /**
+   * A process that {@link #createProcess} started exits: the process notify routines are called
+   * with no create information.
+   *
+   * @throws IllegalArgumentException if no such process is running
+   */
+  public void exitProcess(long processId) {
+    core.hostRun(() -> services.callbacks().exitProcess(processId));
+  }
+
+  /**
+   * A registry operation, such as setting a value under {@code keyPath}: the registry callbacks
+   * (CmRegisterCallbackEx) are called from the highest altitude to the lowest, and the first that
+   * returns a status that is not NT_SUCCESS blocks the operation.
+   *
+   * @param notifyClass the {@code REG_NOTIFY_CLASS}, such as {@link
+   *     io.jwdm.kernel.Wdm#REG_NT_PRE_SET_VALUE_KEY}
+   * @return SUCCESS if the operation may proceed; otherwise the blocking status
+   */
+  public NtStatus registryOperation(int notifyClass, String keyPath) {
+    Objects.requireNonNull(keyPath, "keyPath");
+    return core.hostCall(() -> services.callbacks().registryOperation(notifyClass, keyPath));
+  }
+
+  /**
+   * The system shuts down: every device registered with IoRegisterShutdownNotification (and not
+   * deleted) receives IRP_MJ_SHUTDOWN, and this returns when each IRP is completed. No Unload
+   * routine runs, as none does at a Windows shutdown; the kernel stays usable, so a test may still
+   * unload its drivers to check their cleanup.
+   */
+  public void shutdown() {
+    core.hostRun(() -> services.callbacks().shutdown());
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Time
 
   /** The kernel's clock: time since boot (virtual under the deterministic scheduler). */

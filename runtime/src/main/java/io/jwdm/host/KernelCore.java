@@ -61,6 +61,8 @@ final class KernelCore {
     boolean worker;
     /** True while this thread drains deferred work, so draining does not nest. */
     boolean draining;
+    /** True on the real-time scheduler's DPC thread, which never runs deferred PASSIVE work. */
+    boolean dpcThread;
 
     /** True if the kernel owns this thread now: a host call, a system thread or a worker. */
     boolean isKernelThread() {
@@ -135,18 +137,35 @@ final class KernelCore {
     });
   }
 
-  /** Queues work that must run at PASSIVE_LEVEL outside any driver routine. */
+  /** Hands deferred work to a kernel worker thread; set by the real-time scheduler. */
+  private Runnable deferredKick = () -> { };
+
+  void setDeferredKick(Runnable kick) {
+    this.deferredKick = kick;
+  }
+
+  /**
+   * Queues work that must run at PASSIVE_LEVEL outside any driver routine: when the outermost host
+   * call returns, or, under the real-time scheduler, on a worker thread.
+   */
   void defer(Runnable work) {
     synchronized (lock) {
       deferred.add(work);
     }
+    deferredKick.run();
   }
 
-  /** Runs deferred work now if the calling thread is outside every driver routine. */
+  /**
+   * Runs deferred work now if the calling thread is outside every driver routine, at PASSIVE_LEVEL,
+   * and not the DPC thread.
+   */
   void drainDeferredIfIdle() {
     KThread thread = thread();
-    if (thread.routineDepth == 0 && thread.hostDepth <= 1 && thread.irql == Irql.PASSIVE_LEVEL) {
+    if (thread.routineDepth == 0 && thread.hostDepth <= 1 && thread.irql == Irql.PASSIVE_LEVEL
+        && !thread.dpcThread) {
       drainDeferred();
+    } else if (thread.hostDepth == 0) {
+      deferredKick.run();
     }
   }
 
@@ -189,13 +208,23 @@ final class KernelCore {
    * the system with bug check 0x1E; the exception never reaches the caller.
    */
   <T> T callRoutine(DriverObjectImpl driver, Irql irql, String what, Routine<T> routine) {
+    return callRoutine(driver, irql, what, routine, true);
+  }
+
+  /**
+   * {@link #callRoutine(DriverObjectImpl, Irql, String, Routine)}; {@code counted} false for a
+   * system thread's body, which may run while its driver unloads (Unload stops it and waits).
+   */
+  <T> T callRoutine(DriverObjectImpl driver, Irql irql, String what, Routine<T> routine,
+      boolean counted) {
     KThread thread = thread();
     Irql savedIrql = thread.irql;
     DriverObjectImpl savedDriver = thread.currentDriver;
     thread.irql = irql;
     thread.routineDepth++;
     thread.currentDriver = driver;
-    if (driver != null) {
+    boolean count = counted && driver != null;
+    if (count) {
       driver.enterRoutine();
     }
     try {
@@ -209,13 +238,13 @@ final class KernelCore {
               + thrown,
           thrown);
     } finally {
-      if (driver != null) {
+      if (count) {
         driver.exitRoutine();
       }
       thread.currentDriver = savedDriver;
       thread.routineDepth--;
       thread.irql = savedIrql;
-      if (driver != null && routineExit != null && bugCheck == null) {
+      if (count && routineExit != null && bugCheck == null) {
         routineExit.accept(driver);
       }
     }

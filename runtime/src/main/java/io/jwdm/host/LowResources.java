@@ -65,7 +65,7 @@ public final class LowResources {
 
   boolean eligible(String service, String tag) {
     return (services.isEmpty() || services.contains(service.toLowerCase(Locale.ROOT)))
-        && (tags.isEmpty() || tag == null || tags.contains(tag));
+        && (tags.isEmpty() || tag != null && tags.contains(tag));
   }
 
   @Override

@@ -227,6 +227,7 @@ final class PnpManager {
       node.state = DeviceNode.State.STARTED;
     }
     core.trace("Started", node.instanceId(), String.join(" > ", node.driverNames()));
+    services.callbacks().deviceStarted(node);
   }
 
   private void fail(DeviceNode node, DeviceNode.State state, int code, String why) {
@@ -350,6 +351,7 @@ final class PnpManager {
     synchronized (core.lock) {
       node.state = DeviceNode.State.SURPRISE_REMOVED;
     }
+    services.callbacks().deviceRemoved(node);
     referencesReleased(node);
     return NtStatus.SUCCESS;
   }
@@ -378,6 +380,7 @@ final class PnpManager {
     synchronized (core.lock) {
       node.removing = true;
     }
+    services.callbacks().deviceRemoved(node);
     sendPnp(node, Wdm.IRP_MN_REMOVE_DEVICE);
     cleanUpStack(node);
     deletePdo(node);
@@ -411,6 +414,7 @@ final class PnpManager {
     synchronized (core.lock) {
       node.removing = true;
     }
+    services.callbacks().deviceRemoved(node);
     sendPnp(node, Wdm.IRP_MN_REMOVE_DEVICE);
     cleanUpStack(node);
     synchronized (core.lock) {

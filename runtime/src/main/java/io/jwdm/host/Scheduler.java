@@ -77,6 +77,9 @@ final class Scheduler {
     this.random = new SplittableRandom(core.options.seed());
     core.onBugCheck(this::abortThreads);
     core.setClock(this::now);
+    if (!deterministic) {
+      core.setDeferredKick(this::drainOnWorker);
+    }
     if (deterministic) {
       core.setActivity(this::step);
     }
@@ -354,13 +357,43 @@ final class Scheduler {
       }
       return virtualNow >= deadline;
     }, deadline, what);
-    return done && satisfied[0] ? NtStatus.SUCCESS : NtStatus.TIMEOUT;
-  }
-
-  private NtStatus realTimeWait(Waitable target, long deadline) {
+    if (done) {
+      return satisfied[0] ? NtStatus.SUCCESS : NtStatus.TIMEOUT;
+    }
+    // Nothing in the kernel can satisfy the wait: only another host thread could.
+    long until = System.nanoTime() + core.options.waitTimeout().toNanos();
     synchronized (core.lock) {
       while (true) {
         core.checkRunning();
+        if (target.signaled) {
+          target.acquired();
+          return NtStatus.SUCCESS;
+        }
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          core.lock.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    throw core.bugCheck(BugCheck.JWDM_HANG_DETECTED, 0, 0, 0, 0, thread.currentDriver, what
+        + " waits forever: no timer, DPC, work item or thread of this kernel can satisfy it, and"
+        + " no other thread did within " + core.options.waitTimeout().toMillis() + " ms", null);
+  }
+
+  private NtStatus realTimeWait(Waitable target, long deadline) {
+    SystemThread self = core.thread().systemThread;
+    synchronized (core.lock) {
+      while (true) {
+        core.checkRunning();
+        if (self != null && self.aborted) {
+          throw new ThreadExit();
+        }
         if (target.signaled) {
           target.acquired();
           return NtStatus.SUCCESS;
@@ -768,12 +801,13 @@ final class Scheduler {
         core.callRoutine(self.owner, Irql.PASSIVE_LEVEL, "system thread", () -> {
           routine.run(context);
           return null;
-        });
+        }, false);
       }
     } catch (ThreadExit | KernelCore.BugCheckUnwind exit) {
       // the thread ends
     } finally {
       synchronized (core.lock) {
+        core.untrack(self.address);
         self.terminated = true;
         self.signaled = true;
         live.remove(self);
@@ -785,7 +819,6 @@ final class Scheduler {
         }
         core.lock.notifyAll();
       }
-      core.untrack(self.address);
     }
   }
 
@@ -844,9 +877,12 @@ final class Scheduler {
     List<SystemThread> threads;
     synchronized (core.lock) {
       threads = new ArrayList<>(live);
+      for (SystemThread thread : threads) {
+        thread.aborted = true;
+      }
+      core.lock.notifyAll();
     }
     for (SystemThread thread : threads) {
-      thread.aborted = true;
       thread.permit.release();
     }
   }
@@ -914,10 +950,33 @@ final class Scheduler {
     }
   }
 
+  /** Real time: runs deferred PASSIVE work (such as a pending unload) on a worker thread. */
+  private void drainOnWorker() {
+    ensureRealTimeThreads();
+    synchronized (core.lock) {
+      if (closed || workers == null) {
+        return;
+      }
+    }
+    try {
+      workers.execute(() -> {
+        core.thread().worker = true;
+        try {
+          core.drainDeferredIfIdle();
+        } catch (KernelCore.BugCheckUnwind unwind) {
+          // the system stopped; the bug check is recorded
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // the kernel is closing
+    }
+  }
+
   /** Real time: fires timers on the wall clock and runs DPCs. */
   private void dpcLoop() {
     KernelCore.KThread thread = core.thread();
     thread.worker = true;
+    thread.dpcThread = true;
     while (true) {
       DpcImpl next;
       synchronized (core.lock) {

@@ -131,34 +131,34 @@ final class Services implements KernelServices {
     }
   }
 
-  private DriverObjectImpl driver(DriverObject driver, String service) {
-    if (driver instanceof DriverObjectImpl && ((DriverObjectImpl) driver).kernelServices() == this) {
-      return (DriverObjectImpl) driver;
+  /**
+   * The kernel's own implementation of an object a driver passed to {@code service}; anything else
+   * (null, a foreign implementation, an object of another kernel) is an access violation, as a bad
+   * pointer is in C: bug check 0x1E.
+   */
+  private <T> T own(Object object, Class<T> type, boolean ours, String what, String service) {
+    if (type.isInstance(object) && ours) {
+      return type.cast(object);
     }
     throw core.bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005L, 0, 0, 0,
-        core.thread().currentDriver,
-        service + " was given " + (driver == null ? "null" : "a driver object of another kernel")
-            + " instead of a driver object", null);
+        core.thread().currentDriver, service + " was given " + (object == null ? "null"
+            : type.isInstance(object) ? what + " of another kernel" : "a foreign object")
+            + " instead of " + what, null);
+  }
+
+  private DriverObjectImpl driver(DriverObject driver, String service) {
+    return own(driver, DriverObjectImpl.class,
+        driver instanceof DriverObjectImpl && ((DriverObjectImpl) driver).kernelServices() == this,
+        "a driver object", service);
   }
 
   DeviceObjectImpl device(DeviceObject device, String service) {
-    if (device instanceof DeviceObjectImpl && device.kernel() == this) {
-      return (DeviceObjectImpl) device;
-    }
-    throw core.bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005L, 0, 0, 0,
-        core.thread().currentDriver,
-        service + " was given " + (device == null ? "null" : "a device object of another kernel")
-            + " instead of a device object", null);
+    return own(device, DeviceObjectImpl.class, device != null && device.kernel() == this,
+        "a device object", service);
   }
 
   IrpImpl irp(Irp irp, String service) {
-    if (irp instanceof IrpImpl) {
-      return (IrpImpl) irp;
-    }
-    throw core.bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005L, 0, 0, 0,
-        core.thread().currentDriver,
-        service + " was given " + (irp == null ? "null" : "a foreign object") + " instead of an IRP",
-        null);
+    return own(irp, IrpImpl.class, true, "an IRP", service);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -799,12 +799,7 @@ final class Services implements KernelServices {
   }
 
   private RemoveLockImpl removeLock(IoRemoveLock lock, String service) {
-    if (lock instanceof RemoveLockImpl) {
-      return (RemoveLockImpl) lock;
-    }
-    throw core.bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005L, 0, 0, 0,
-        core.thread().currentDriver, service + " was given " + lock + " instead of a remove lock",
-        null);
+    return own(lock, RemoveLockImpl.class, true, "a remove lock", service);
   }
 
   @Override

@@ -67,12 +67,11 @@ final class Verifier {
         fail = new java.util.SplittableRandom(mixed).nextDouble() < settings.probability();
       }
       if (fail) {
-        failures.add(new InjectedFailure(service, driver.name(), tag, options.seed(), index,
-            systematic, stack));
+        InjectedFailure failure = new InjectedFailure(service, driver.name(), tag, options.seed(),
+            index, systematic, stack);
+        failures.add(failure);
+        core.trace("LowResources", driver.name(), failure.summary());
       }
-    }
-    if (fail) {
-      core.trace("LowResources", driver.name(), failures.get(failures.size() - 1).summary());
     }
     return fail;
   }
