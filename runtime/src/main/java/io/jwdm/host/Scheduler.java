@@ -349,6 +349,7 @@ final class Scheduler {
       return threadWait(thread.systemThread, target, deadline);
     }
     boolean[] satisfied = new boolean[1];
+    long horizon = deadline == FOREVER ? horizon() : deadline;
     boolean done = runUntil(() -> {
       if (target.signaled) {
         target.acquired();
@@ -356,9 +357,12 @@ final class Scheduler {
         return true;
       }
       return virtualNow >= deadline;
-    }, deadline, what);
+    }, horizon, deadline != FOREVER, what);
     if (done) {
       return satisfied[0] ? NtStatus.SUCCESS : NtStatus.TIMEOUT;
+    }
+    if (deadline != FOREVER) {
+      return NtStatus.TIMEOUT;
     }
     // Nothing in the kernel can satisfy the wait: only another host thread could.
     long until = System.nanoTime() + core.options.waitTimeout().toNanos();
@@ -443,6 +447,15 @@ final class Scheduler {
    * @return true if the condition held
    */
   boolean runUntil(BooleanSupplier condition, long deadline, String what) {
+    return runUntil(condition, deadline, true, what);
+  }
+
+  /**
+   * {@link #runUntil(BooleanSupplier, long, String)}; with {@code jumpToDeadline} false, a wait
+   * with nothing scheduled gives up at once instead of moving the clock to {@code deadline}.
+   */
+  boolean runUntil(BooleanSupplier condition, long deadline, boolean jumpToDeadline,
+      String what) {
     while (true) {
       core.checkRunning();
       synchronized (core.lock) {
@@ -459,7 +472,7 @@ final class Scheduler {
       long next;
       synchronized (core.lock) {
         next = nextEventLocked();
-        if (next == FOREVER && deadline == FOREVER) {
+        if (next == FOREVER && (deadline == FOREVER || !jumpToDeadline)) {
           return false;
         }
         virtualNow = Math.max(virtualNow, Math.min(next, deadline));
@@ -473,7 +486,21 @@ final class Scheduler {
     if (!deterministic) {
       return false;
     }
-    return runUntil(condition, FOREVER, what);
+    return runUntil(condition, horizon(), false, what);
+  }
+
+  /**
+   * How far a wait without a deadline may move the virtual clock: the kernel's wait timeout from
+   * now. A periodic timer always has a next event, so without a horizon such a wait would run
+   * forever.
+   */
+  private long horizon() {
+    long now;
+    synchronized (core.lock) {
+      now = virtualNow;
+    }
+    long span = core.options.waitTimeout().toNanos() / 100;
+    return now > FOREVER - span ? FOREVER - 1 : now + span;
   }
 
   // ---------------------------------------------------------------------------------------------

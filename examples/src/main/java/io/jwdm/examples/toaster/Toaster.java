@@ -9,15 +9,23 @@ import io.jwdm.annotation.Unload;
 import io.jwdm.annotation.WdmDriver;
 import io.jwdm.kernel.DeviceObject;
 import io.jwdm.kernel.DriverObject;
+import io.jwdm.kernel.EventType;
 import io.jwdm.kernel.FileObject;
 import io.jwdm.kernel.IoRemoveLock;
 import io.jwdm.kernel.IoStackLocation;
+import io.jwdm.kernel.IoWorkItem;
 import io.jwdm.kernel.Irp;
+import io.jwdm.kernel.Irql;
+import io.jwdm.kernel.KEvent;
+import io.jwdm.kernel.KSpinLock;
+import io.jwdm.kernel.KThreadObject;
 import io.jwdm.kernel.KernelServices;
 import io.jwdm.kernel.MajorFunction;
 import io.jwdm.kernel.NtStatus;
 import io.jwdm.kernel.Out;
+import io.jwdm.kernel.PoolMemory;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -45,6 +53,24 @@ import java.util.List;
  *   <li>cancel-safe queued I/O: a READ waits, pending and cancelable, until a WRITE puts toast in
  *       the toaster; a READ when there is toast completes at once. CLEANUP cancels the pending
  *       reads of the handle being closed;
+ *   <li><b>a spin lock</b> ({@code KSPIN_LOCK}, the sample's {@code QueueLock}) guarding the
+ *       queues and the toast, taken with KeAcquireSpinLock at DISPATCH_LEVEL, with every IRP
+ *       completed after it is released;
+ *   <li><b>pool</b>: DriverEntry copies its registry path into paged pool, as the sample does,
+ *       and Unload frees it; AddDevice allocates the toaster's chamber, the
+ *       {@value #TOASTER_CAPACITY} bytes that hold the toast, from nonpaged pool (it is touched
+ *       under the spin lock, at DISPATCH_LEVEL), and REMOVE_DEVICE frees it; a failed allocation
+ *       fails DriverEntry or AddDevice with {@code STATUS_INSUFFICIENT_RESOURCES};
+ *   <li><b>a work item</b>: {@link #IOCTL_TOASTER_REHEAT} is marked pending and finished at
+ *       PASSIVE_LEVEL in a system worker thread by a work item allocated for the request, which
+ *       holds the remove lock until it has completed the request and freed itself;
+ *   <li><b>a system thread</b> per device, the toaster's heating element: started at START_DEVICE
+ *       with PsCreateSystemThread, it waits on a synchronization {@code KEVENT} for slices to
+ *       toast ({@link #IOCTL_TOASTER_TOAST}), toasts each for {@value #TOASTING_TIME_MS} ms of
+ *       kernel time by waiting on a notification {@code KEVENT} with a timeout, and ends with
+ *       PsTerminateSystemThread when that event says stop. SURPRISE_REMOVAL signals it (the
+ *       hardware is gone); REMOVE_DEVICE signals it and waits on the thread object until it has
+ *       ended, before the chamber is freed and the FDO deleted;
  *   <li>a small buffered IOCTL that returns a structure ({@link #IOCTL_TOASTER_GET_STATISTICS}),
  *       and the sample's {@link #IOCTL_TOASTER_DONT_DISPLAY_IN_UI_DEVICE}.
  * </ul>
@@ -63,11 +89,35 @@ public class Toaster {
 
   /**
    * {@code IOCTL_TOASTER_GET_STATISTICS}: returns a {@code TOASTER_STATISTICS} of
-   * {@value #TOASTER_STATISTICS_SIZE} bytes: four little-endian ULONGs, ToastsMade (writes),
+   * {@value #TOASTER_STATISTICS_SIZE} bytes: four little-endian ULONGs, ToastsMade (writes, toasted
+   * slices and reheats),
    * ToastsServed (reads completed with toast), BytesInToaster and DontDisplayInUI.
    */
   public static final int IOCTL_TOASTER_GET_STATISTICS =
       CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_READ_ACCESS);
+
+  /**
+   * {@code IOCTL_TOASTER_TOAST}: puts the slice of bread in the input buffer into the toaster. The
+   * request stays pending while the device's heating element thread toasts it, {@value
+   * #TOASTING_TIME_MS} ms of kernel time, one slice after the other; then the toast pops into the
+   * toaster as a WRITE puts it, served to the waiting reads, and the request completes with
+   * {@code STATUS_SUCCESS}, or {@code STATUS_DEVICE_BUSY} if the toaster was full. A slice
+   * still in the toaster when the device goes is failed with {@code STATUS_NO_SUCH_DEVICE}.
+   */
+  public static final int IOCTL_TOASTER_TOAST =
+      CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802, METHOD_BUFFERED, FILE_WRITE_ACCESS);
+
+  /**
+   * {@code IOCTL_TOASTER_REHEAT}: puts toast from the input buffer back into the toaster, with no
+   * toasting time. The dispatch routine marks the request pending and queues a work item, which
+   * puts the toast in at PASSIVE_LEVEL and completes the request as a WRITE would;
+   * {@code STATUS_INSUFFICIENT_RESOURCES} if no work item can be allocated.
+   */
+  public static final int IOCTL_TOASTER_REHEAT =
+      CTL_CODE(FILE_DEVICE_UNKNOWN, 0x803, METHOD_BUFFERED, FILE_WRITE_ACCESS);
+
+  /** How long the heating element toasts a slice, in milliseconds of kernel time. */
+  public static final int TOASTING_TIME_MS = 200;
 
   /** {@code sizeof(TOASTER_STATISTICS)}. */
   public static final int TOASTER_STATISTICS_SIZE = 16;
@@ -81,8 +131,8 @@ public class Toaster {
   /** The prefix of the symbolic link user mode opens as {@code \\.\Toaster<n>}. */
   public static final String DOS_DEVICE_NAME_PREFIX = "\\DosDevices\\Toaster";
 
-  /** The pool tag of the remove lock. */
-  private static final String TOASTER_POOL_TAG = "Toas";
+  /** {@code TOASTER_POOL_TAG}: the tag of the driver's pool and of the remove lock. */
+  public static final String TOASTER_POOL_TAG = "Toas";
 
   /** {@code DEVICE_PNP_STATE}: where a device is in its PnP life. */
   enum DevicePnpState {
@@ -105,6 +155,20 @@ public class Toaster {
     FAIL_REQUESTS
   }
 
+  /**
+   * {@code WORK_ITEM_CONTEXT}: what a reheat's work item needs: the request it completes and the
+   * work item itself, which the routine frees.
+   */
+  static final class ReheatContext {
+    final Irp irp;
+    final IoWorkItem workItem;
+
+    ReheatContext(Irp irp, IoWorkItem workItem) {
+      this.irp = irp;
+      this.workItem = workItem;
+    }
+  }
+
   /** {@code FDO_DATA}: the FDO's device extension. */
   static final class FdoData {
     /** The FDO this extension belongs to. */
@@ -122,17 +186,29 @@ public class Toaster {
     String symbolicLinkName;
     volatile boolean dontDisplayInUi;
 
-    /** {@code QueueLock}: guards everything below, as the sample's spin lock. */
-    final Object queueLock = new Object();
+    /** {@code QueueLock}: the spin lock that guards everything below. */
+    KSpinLock queueLock;
     /** {@code NewRequestsQueue}: requests held while the queue state is HOLD_REQUESTS. */
     final ArrayDeque<Irp> newRequestsQueue = new ArrayDeque<>();
     /** Reads waiting for toast. */
     final ArrayDeque<Irp> pendingReadQueue = new ArrayDeque<>();
-    /** The toast: {@code toastLength} bytes at the start of {@code toast}. */
-    final byte[] toast = new byte[TOASTER_CAPACITY];
+    /** Slices waiting for the heating element ({@link #IOCTL_TOASTER_TOAST}), oldest first. */
+    final ArrayDeque<Irp> toastingQueue = new ArrayDeque<>();
+    /**
+     * The chamber: {@value #TOASTER_CAPACITY} bytes of nonpaged pool; the toast is the first
+     * {@code toastLength} of them.
+     */
+    PoolMemory toast;
     int toastLength;
     int toastsMade;
     int toastsServed;
+
+    /** The heating element's thread, from START_DEVICE until REMOVE_DEVICE has waited for it. */
+    KThreadObject heatingElement;
+    /** A synchronization event: set when a slice is queued for the heating element. */
+    KEvent heatingElementWork;
+    /** A notification event: set at REMOVE_DEVICE to make the heating element end. */
+    KEvent heatingElementStop;
 
     /** {@code SET_NEW_PNP_STATE}. */
     void setNewPnpState(DevicePnpState state) {
@@ -149,23 +225,35 @@ public class Toaster {
   /** The kernel's services, kept from the driver object DriverEntry receives. */
   private KernelServices k;
 
-  /** {@code Globals.RegistryPath}: the driver's copy of its service key. */
-  private String registryPath;
+  /**
+   * {@code Globals.RegistryPath}: the driver's copy of its service key, a NUL-terminated UTF-16
+   * string in paged pool.
+   */
+  private PoolMemory registryPath;
 
   /** The instance number of the next FDO: {@code \Device\Toaster0}, {@code 1}, ... */
   private int nextInstance;
 
   /**
-   * {@code DriverEntry}: keeps a copy of the registry path. The dispatch routines, AddDevice and
-   * Unload are stored by the glue from the annotations.
+   * {@code DriverEntry}: keeps a copy of the registry path in paged pool, since the string it
+   * receives is gone when DriverEntry returns. The dispatch routines, AddDevice and Unload are
+   * stored by the glue from the annotations.
+   *
+   * @return SUCCESS, or INSUFFICIENT_RESOURCES if the copy cannot be allocated
    */
   @DriverEntry
   NtStatus driverEntry(DriverObject driverObject, String registryPath) {
     k = driverObject.kernel();
     k.dbgPrint("Toaster function driver sample: DriverEntry");
-    // The sample allocates a buffer and copies the UNICODE_STRING; a Java String is immutable,
-    // so keeping it is the copy.
-    this.registryPath = registryPath;
+
+    // Save the RegistryPath, with room for a terminating NUL.
+    byte[] path = (registryPath + "\0").getBytes(StandardCharsets.UTF_16LE);
+    this.registryPath = k.exAllocatePool2(POOL_FLAG_PAGED, path.length, TOASTER_POOL_TAG);
+    if (this.registryPath == null) {
+      k.dbgPrint("DriverEntry: couldn't allocate " + path.length + " bytes for the registry path");
+      return NtStatus.INSUFFICIENT_RESOURCES;
+    }
+    this.registryPath.put(0, path, 0, path.length);
     return NtStatus.SUCCESS;
   }
 
@@ -200,6 +288,17 @@ public class Toaster {
     fdoData.underlyingPdo = physicalDeviceObject;
     fdoData.deviceName = deviceName;
 
+    // The chamber is nonpaged: it is read and written under the spin lock, at DISPATCH_LEVEL.
+    fdoData.toast = k.exAllocatePool2(POOL_FLAG_NON_PAGED, TOASTER_CAPACITY, TOASTER_POOL_TAG);
+    if (fdoData.toast == null) {
+      k.dbgPrint("AddDevice: couldn't allocate the toaster's chamber");
+      k.ioDeleteDevice(fdoData.self);
+      return NtStatus.INSUFFICIENT_RESOURCES;
+    }
+    fdoData.queueLock = k.keInitializeSpinLock();
+    fdoData.heatingElementWork = k.keInitializeEvent(EventType.SYNCHRONIZATION_EVENT, false);
+    fdoData.heatingElementStop = k.keInitializeEvent(EventType.NOTIFICATION_EVENT, false);
+
     // Requests are held until the device starts (INITIALIZE_PNP_STATE).
     fdoData.devicePnpState = DevicePnpState.NOT_STARTED;
     fdoData.previousPnpState = DevicePnpState.NOT_STARTED;
@@ -211,6 +310,7 @@ public class Toaster {
     // down to: the top of the stack before the attachment.
     fdoData.nextLowerDriver = k.ioAttachDeviceToDeviceStack(fdoData.self, physicalDeviceObject);
     if (fdoData.nextLowerDriver == null) {
+      toasterFreeChamber(fdoData);
       k.ioDeleteDevice(fdoData.self);
       return NtStatus.NO_SUCH_DEVICE;
     }
@@ -222,6 +322,7 @@ public class Toaster {
     if (!status.isSuccess()) {
       k.dbgPrint("AddDevice: IoCreateSymbolicLink failed (" + status + ")");
       k.ioDetachDevice(fdoData.nextLowerDriver);
+      toasterFreeChamber(fdoData);
       k.ioDeleteDevice(fdoData.self);
       return status;
     }
@@ -235,14 +336,18 @@ public class Toaster {
   }
 
   /**
-   * {@code ToasterUnload}: frees what DriverEntry allocated. The devices are gone already: each
-   * was deleted at its REMOVE_DEVICE.
+   * {@code ToasterUnload}: frees what DriverEntry allocated, the copy of the registry path. The
+   * devices are gone already: each was deleted, with its chamber and its thread, at its
+   * REMOVE_DEVICE.
    */
   @Unload
   void toasterUnload(DriverObject driverObject) {
     k.dbgPrint("Unload: driver object " + driverObject.driverName() + ", device object "
         + driverObject.deviceObject());
-    registryPath = null;
+    if (registryPath != null) {
+      k.exFreePoolWithTag(registryPath, TOASTER_POOL_TAG);
+      registryPath = null;
+    }
   }
 
   /**
@@ -320,32 +425,43 @@ public class Toaster {
         fdoData.queueState = QueueState.FAIL_REQUESTS;
         toasterProcessQueuedRequests(fdoData);
         toasterCompleteQueued(fdoData, fdoData.pendingReadQueue, null, NtStatus.NO_SUCH_DEVICE);
+        toasterCompleteQueued(fdoData, fdoData.toastingQueue, null, NtStatus.NO_SUCH_DEVICE);
+        // The heating element goes cold: it fails the slice it toasts and ends. REMOVE_DEVICE
+        // waits for it.
+        toasterSignalHeatingElementStop(fdoData);
         toasterDeleteSymbolicLink(fdoData);
         irp.ioStatus().setStatus(NtStatus.SUCCESS);
         break;
 
       case IRP_MN_REMOVE_DEVICE:
-        // The PnP manager sends REMOVE_DEVICE once no handle is open. Fail whatever is still
-        // queued, pass the IRP down, wait for the requests in progress, then detach and delete.
+        // The PnP manager sends REMOVE_DEVICE once no handle is open (or after a failed start).
+        // Fail whatever is still queued, stop the heating element, pass the IRP down, wait for
+        // the requests and work items in progress, then detach, free the chamber and delete.
         fdoData.setNewPnpState(DevicePnpState.DELETED);
         fdoData.queueState = QueueState.FAIL_REQUESTS;
         toasterProcessQueuedRequests(fdoData);
         toasterCompleteQueued(fdoData, fdoData.pendingReadQueue, null, NtStatus.NO_SUCH_DEVICE);
+        toasterCompleteQueued(fdoData, fdoData.toastingQueue, null, NtStatus.NO_SUCH_DEVICE);
 
         // After a surprise removal the link is gone already.
         if (fdoData.previousPnpState != DevicePnpState.SURPRISE_REMOVE_PENDING) {
           toasterDeleteSymbolicLink(fdoData);
         }
 
+        // No thread of the driver may outlive its device: tell the heating element to stop and
+        // wait on the thread object until it has ended.
+        toasterStopHeatingElement(fdoData);
+
         irp.ioStatus().setStatus(NtStatus.SUCCESS);
         k.ioSkipCurrentIrpStackLocation(irp);
         status = k.ioCallDriver(fdoData.nextLowerDriver, irp);
 
-        // Wait for all outstanding requests to complete.
+        // Wait for all outstanding requests, and the work items that hold the lock, to complete.
         k.dbgPrint("Waiting for outstanding requests");
         k.ioReleaseRemoveLockAndWait(fdoData.removeLock, irp);
 
         k.ioDetachDevice(fdoData.nextLowerDriver);
+        toasterFreeChamber(fdoData);
         k.ioDeleteDevice(fdoData.self);
         return status;
 
@@ -360,10 +476,22 @@ public class Toaster {
     return status;
   }
 
-  /** {@code ToasterStartDevice}: the lower drivers started the device; start serving I/O. */
+  /**
+   * {@code ToasterStartDevice}: the lower drivers started the device; start the heating element
+   * and serve I/O. If the thread cannot be created the start fails, and the PnP manager follows
+   * with REMOVE_DEVICE.
+   */
   private NtStatus toasterStartDevice(FdoData fdoData, Irp irp) {
     // A real toaster would map its registers and connect its interrupt here, from the resources
-    // in the IRP. The simulated one has none.
+    // in the IRP. The simulated one has none, only its heating element.
+    Out<KThreadObject> thread = new Out<>();
+    NtStatus status = k.psCreateSystemThread(thread, this::toasterHeatingElement, fdoData);
+    if (!status.isSuccess()) {
+      k.dbgPrint("StartDevice: PsCreateSystemThread failed (" + status + ")");
+      return status;
+    }
+    fdoData.heatingElement = thread.get();
+
     fdoData.setNewPnpState(DevicePnpState.STARTED);
     fdoData.queueState = QueueState.ALLOW_REQUESTS;
     toasterProcessQueuedRequests(fdoData);
@@ -437,6 +565,7 @@ public class Toaster {
     FileObject fileObject = k.ioGetCurrentIrpStackLocation(irp).fileObject();
     toasterCompleteQueued(fdoData, fdoData.newRequestsQueue, fileObject, NtStatus.CANCELLED);
     toasterCompleteQueued(fdoData, fdoData.pendingReadQueue, fileObject, NtStatus.CANCELLED);
+    toasterCompleteQueued(fdoData, fdoData.toastingQueue, fileObject, NtStatus.CANCELLED);
 
     irp.ioStatus().setStatus(NtStatus.SUCCESS);
     irp.ioStatus().setInformation(0);
@@ -504,25 +633,18 @@ public class Toaster {
       return NtStatus.SUCCESS;
     }
 
-    synchronized (fdoData.queueLock) {
-      if (fdoData.toastLength > 0 && fdoData.pendingReadQueue.isEmpty()) {
-        int served = serveToast(fdoData, irp, length);
-        irp.ioStatus().setStatus(NtStatus.SUCCESS);
-        irp.ioStatus().setInformation(served);
-      } else {
-        // No toast yet: the read waits. Mark it pending before another thread can complete it.
-        k.ioMarkIrpPending(irp);
-        fdoData.pendingReadQueue.addLast(irp);
-        k.ioSetCancelRoutine(irp, this::toasterCancelQueued);
-        if (irp.cancel() && k.ioSetCancelRoutine(irp, null) != null) {
-          // Cancelled before the cancel routine was set: undo the queueing ourselves.
-          fdoData.pendingReadQueue.remove(irp);
-          cancelled = true;
-        } else {
-          queued = true;
-        }
-      }
+    Irql oldIrql = k.keAcquireSpinLock(fdoData.queueLock);
+    if (fdoData.toastLength > 0 && fdoData.pendingReadQueue.isEmpty()) {
+      int served = serveToast(fdoData, irp, length);
+      irp.ioStatus().setStatus(NtStatus.SUCCESS);
+      irp.ioStatus().setInformation(served);
+    } else {
+      // No toast yet: the read waits. Mark it pending before another thread can complete it.
+      k.ioMarkIrpPending(irp);
+      queued = toasterQueueCancelable(fdoData.pendingReadQueue, irp);
+      cancelled = !queued;
     }
+    k.keReleaseSpinLock(fdoData.queueLock, oldIrql);
 
     if (queued) {
       // From here on the read belongs to the queue: a write or its cancel routine completes it.
@@ -546,35 +668,7 @@ public class Toaster {
    */
   private NtStatus toasterWrite(FdoData fdoData, Irp irp, IoStackLocation stack) {
     int length = stack.length();
-    ByteBuffer buffer = irp.systemBuffer();
-    List<Irp> served = new ArrayList<>();
-    int accepted;
-
-    synchronized (fdoData.queueLock) {
-      accepted = Math.min(length, TOASTER_CAPACITY - fdoData.toastLength);
-      if (accepted > 0) {
-        buffer.get(0, fdoData.toast, fdoData.toastLength, accepted);
-        fdoData.toastLength += accepted;
-        fdoData.toastsMade++;
-      }
-      while (fdoData.toastLength > 0 && !fdoData.pendingReadQueue.isEmpty()) {
-        Irp read = fdoData.pendingReadQueue.pollFirst();
-        if (k.ioSetCancelRoutine(read, null) == null) {
-          // Its cancel routine is about to run and will complete it.
-          continue;
-        }
-        int count = serveToast(fdoData, read, k.ioGetCurrentIrpStackLocation(read).length());
-        read.ioStatus().setStatus(NtStatus.SUCCESS);
-        read.ioStatus().setInformation(count);
-        served.add(read);
-      }
-    }
-
-    // Complete outside the lock, as the sample releases its spin lock first.
-    for (Irp read : served) {
-      k.ioCompleteRequest(read, IO_NO_INCREMENT);
-    }
-
+    int accepted = toasterPutToast(fdoData, irp.systemBuffer(), length);
     NtStatus status = accepted > 0 || length == 0 ? NtStatus.SUCCESS : NtStatus.DEVICE_BUSY;
     irp.ioStatus().setStatus(status);
     irp.ioStatus().setInformation(accepted);
@@ -582,11 +676,56 @@ public class Toaster {
     return status;
   }
 
-  /** Moves up to {@code length} bytes of toast into a read's buffer. Under the queue lock. */
+  /**
+   * Puts up to {@code length} bytes of {@code slice} into the chamber, as many as fit, counts a
+   * toast made, and completes the reads that wait for toast, oldest first, after releasing the
+   * spin lock (as the sample releases its lock before completing). The toast of a WRITE, of a
+   * slice the heating element toasted, and of a reheat all go in here.
+   *
+   * @return how many bytes went in
+   */
+  private int toasterPutToast(FdoData fdoData, ByteBuffer slice, int length) {
+    List<Irp> served = new ArrayList<>();
+    int accepted;
+
+    Irql oldIrql = k.keAcquireSpinLock(fdoData.queueLock);
+    accepted = Math.min(length, TOASTER_CAPACITY - fdoData.toastLength);
+    if (accepted > 0) {
+      byte[] bytes = new byte[accepted];
+      slice.get(0, bytes, 0, accepted);
+      fdoData.toast.put(fdoData.toastLength, bytes, 0, accepted);
+      fdoData.toastLength += accepted;
+      fdoData.toastsMade++;
+    }
+    while (fdoData.toastLength > 0 && !fdoData.pendingReadQueue.isEmpty()) {
+      Irp read = fdoData.pendingReadQueue.pollFirst();
+      if (k.ioSetCancelRoutine(read, null) == null) {
+        // Its cancel routine is about to run and will complete it.
+        continue;
+      }
+      int count = serveToast(fdoData, read, k.ioGetCurrentIrpStackLocation(read).length());
+      read.ioStatus().setStatus(NtStatus.SUCCESS);
+      read.ioStatus().setInformation(count);
+      served.add(read);
+    }
+    k.keReleaseSpinLock(fdoData.queueLock, oldIrql);
+
+    for (Irp read : served) {
+      k.ioCompleteRequest(read, IO_NO_INCREMENT);
+    }
+    return accepted;
+  }
+
+  /**
+   * Moves up to {@code length} bytes of toast from the chamber into a read's buffer, and the rest
+   * of the toast to the front of the chamber. Under the spin lock.
+   */
   private static int serveToast(FdoData fdoData, Irp read, int length) {
     int count = Math.min(length, fdoData.toastLength);
-    read.systemBuffer().put(0, fdoData.toast, 0, count);
-    System.arraycopy(fdoData.toast, count, fdoData.toast, 0, fdoData.toastLength - count);
+    byte[] toast = new byte[fdoData.toastLength];
+    fdoData.toast.get(0, toast, 0, fdoData.toastLength);
+    read.systemBuffer().put(0, toast, 0, count);
+    fdoData.toast.put(0, toast, count, fdoData.toastLength - count);
     fdoData.toastLength -= count;
     fdoData.toastsServed++;
     return count;
@@ -607,15 +746,19 @@ public class Toaster {
         status = NtStatus.BUFFER_TOO_SMALL;
       } else {
         ByteBuffer statistics = irp.systemBuffer();
-        synchronized (fdoData.queueLock) {
-          statistics.putInt(0, fdoData.toastsMade);
-          statistics.putInt(4, fdoData.toastsServed);
-          statistics.putInt(8, fdoData.toastLength);
-          statistics.putInt(12, fdoData.dontDisplayInUi ? 1 : 0);
-        }
+        Irql oldIrql = k.keAcquireSpinLock(fdoData.queueLock);
+        statistics.putInt(0, fdoData.toastsMade);
+        statistics.putInt(4, fdoData.toastsServed);
+        statistics.putInt(8, fdoData.toastLength);
+        statistics.putInt(12, fdoData.dontDisplayInUi ? 1 : 0);
+        k.keReleaseSpinLock(fdoData.queueLock, oldIrql);
         information = TOASTER_STATISTICS_SIZE;
         status = NtStatus.SUCCESS;
       }
+    } else if (ioControlCode == IOCTL_TOASTER_TOAST) {
+      return toasterQueueSlice(fdoData, irp, stack);
+    } else if (ioControlCode == IOCTL_TOASTER_REHEAT) {
+      return toasterQueueReheat(fdoData, irp, stack);
     } else {
       status = NtStatus.INVALID_DEVICE_REQUEST;
     }
@@ -635,14 +778,9 @@ public class Toaster {
     boolean cancelled = false;
 
     k.ioMarkIrpPending(irp);
-    synchronized (fdoData.queueLock) {
-      fdoData.newRequestsQueue.addLast(irp);
-      k.ioSetCancelRoutine(irp, this::toasterCancelQueued);
-      if (irp.cancel() && k.ioSetCancelRoutine(irp, null) != null) {
-        fdoData.newRequestsQueue.remove(irp);
-        cancelled = true;
-      }
-    }
+    Irql oldIrql = k.keAcquireSpinLock(fdoData.queueLock);
+    cancelled = !toasterQueueCancelable(fdoData.newRequestsQueue, irp);
+    k.keReleaseSpinLock(fdoData.queueLock, oldIrql);
     if (cancelled) {
       irp.ioStatus().setStatus(NtStatus.CANCELLED);
       irp.ioStatus().setInformation(0);
@@ -653,21 +791,207 @@ public class Toaster {
   }
 
   /**
+   * Appends {@code irp}, marked pending, to {@code queue} with the cancel routine set. Under the
+   * spin lock.
+   *
+   * @return true if it is queued; false if it was cancelled before the cancel routine was set,
+   *     and is off the queue again for the caller to complete
+   */
+  private boolean toasterQueueCancelable(ArrayDeque<Irp> queue, Irp irp) {
+    queue.addLast(irp);
+    k.ioSetCancelRoutine(irp, this::toasterCancelQueued);
+    if (irp.cancel() && k.ioSetCancelRoutine(irp, null) != null) {
+      // Cancelled before the cancel routine was set: undo the queueing ourselves.
+      queue.remove(irp);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Takes the oldest request off {@code queue} whose cancel routine has not run, clearing it.
+   * Under the spin lock.
+   *
+   * @return the request, now the caller's to complete; null if the queue is empty
+   */
+  private Irp toasterDequeueCancelable(ArrayDeque<Irp> queue) {
+    while (true) {
+      Irp irp = queue.pollFirst();
+      if (irp == null || k.ioSetCancelRoutine(irp, null) != null) {
+        return irp;
+      }
+      // The cancel routine runs or is about to run; it completes this IRP.
+    }
+  }
+
+  /**
+   * {@link #IOCTL_TOASTER_TOAST}: queues the slice, pending and cancelable, for the heating
+   * element, and wakes it.
+   */
+  private NtStatus toasterQueueSlice(FdoData fdoData, Irp irp, IoStackLocation stack) {
+    if (stack.inputBufferLength() == 0) {
+      return toasterCompleteRequest(irp, NtStatus.INVALID_PARAMETER);
+    }
+    k.ioMarkIrpPending(irp);
+    Irql oldIrql = k.keAcquireSpinLock(fdoData.queueLock);
+    boolean queued = toasterQueueCancelable(fdoData.toastingQueue, irp);
+    k.keReleaseSpinLock(fdoData.queueLock, oldIrql);
+    if (!queued) {
+      toasterCompleteRequest(irp, NtStatus.CANCELLED);
+      return NtStatus.PENDING;
+    }
+    k.keSetEvent(fdoData.heatingElementWork, IO_NO_INCREMENT, false);
+    return NtStatus.PENDING;
+  }
+
+  /**
+   * The heating element: the start routine ({@code KSTART_ROUTINE}) of the device's system
+   * thread, at PASSIVE_LEVEL. It waits on {@code heatingElementWork} until a slice is queued,
+   * toasts the slices one after the other by waiting {@value #TOASTING_TIME_MS} ms on
+   * {@code heatingElementStop}, and puts the toast in the chamber. Once told to stop it fails the
+   * slices left and ends with PsTerminateSystemThread.
+   */
+  private void toasterHeatingElement(Object startContext) {
+    FdoData fdoData = (FdoData) startContext;
+    k.dbgPrint("Heating element on: " + fdoData.deviceName);
+
+    while (true) {
+      Irql oldIrql = k.keAcquireSpinLock(fdoData.queueLock);
+      Irp slice = toasterDequeueCancelable(fdoData.toastingQueue);
+      k.keReleaseSpinLock(fdoData.queueLock, oldIrql);
+
+      if (slice == null) {
+        if (k.keReadStateEvent(fdoData.heatingElementStop) != 0) {
+          break;
+        }
+        // Nothing to toast: sleep until a slice comes, or until REMOVE_DEVICE says stop.
+        k.keWaitForSingleObject(fdoData.heatingElementWork, EXECUTIVE, KERNEL_MODE, false, null);
+        continue;
+      }
+
+      // Toast the slice. The stop event cuts the toasting short; a timeout means it is done.
+      NtStatus waited = k.keWaitForSingleObject(fdoData.heatingElementStop, EXECUTIVE,
+          KERNEL_MODE, false, RELATIVE_MILLISECONDS(TOASTING_TIME_MS));
+      NtStatus status;
+      if (waited.equals(NtStatus.TIMEOUT) && fdoData.queueState != QueueState.FAIL_REQUESTS) {
+        int length = k.ioGetCurrentIrpStackLocation(slice).inputBufferLength();
+        int accepted = toasterPutToast(fdoData, slice.systemBuffer(), length);
+        k.dbgPrint("Heating element: toasted " + accepted + " of " + length + " bytes");
+        status = accepted > 0 ? NtStatus.SUCCESS : NtStatus.DEVICE_BUSY;
+      } else {
+        // Told to stop, or the toaster is gone: the slice cannot be toasted.
+        status = NtStatus.NO_SUCH_DEVICE;
+      }
+      toasterCompleteRequest(slice, status);
+    }
+
+    k.dbgPrint("Heating element off: " + fdoData.deviceName);
+    k.psTerminateSystemThread(NtStatus.SUCCESS);
+  }
+
+  /**
+   * Tells the heating element to stop: sets the stop event, which cuts a toasting short, and the
+   * work event, which wakes an idle element. The events outlive the thread: they are in the
+   * device extension.
+   */
+  private void toasterSignalHeatingElementStop(FdoData fdoData) {
+    k.keSetEvent(fdoData.heatingElementStop, IO_NO_INCREMENT, false);
+    k.keSetEvent(fdoData.heatingElementWork, IO_NO_INCREMENT, false);
+  }
+
+  /**
+   * Stops the heating element, if the device started one, and waits on the thread object until
+   * the thread has ended (the sample's {@code KeWaitForSingleObject(ThreadObject)}, then
+   * {@code ObDereferenceObject}). At PASSIVE_LEVEL, at REMOVE_DEVICE: after it no code of the
+   * driver runs for this device, so its memory can go.
+   */
+  private void toasterStopHeatingElement(FdoData fdoData) {
+    if (fdoData.heatingElement == null) {
+      return;
+    }
+    toasterSignalHeatingElementStop(fdoData);
+    k.keWaitForSingleObject(fdoData.heatingElement, EXECUTIVE, KERNEL_MODE, false, null);
+    fdoData.heatingElement = null;
+  }
+
+  /**
+   * {@link #IOCTL_TOASTER_REHEAT}: allocates a work item for the request, takes the remove lock
+   * on its behalf (so REMOVE_DEVICE waits for it), marks the request pending and queues the work
+   * item.
+   */
+  private NtStatus toasterQueueReheat(FdoData fdoData, Irp irp, IoStackLocation stack) {
+    if (stack.inputBufferLength() == 0) {
+      return toasterCompleteRequest(irp, NtStatus.INVALID_PARAMETER);
+    }
+    IoWorkItem workItem = k.ioAllocateWorkItem(fdoData.self);
+    if (workItem == null) {
+      k.dbgPrint("Reheat: IoAllocateWorkItem failed");
+      return toasterCompleteRequest(irp, NtStatus.INSUFFICIENT_RESOURCES);
+    }
+    ReheatContext context = new ReheatContext(irp, workItem);
+    NtStatus status = k.ioAcquireRemoveLock(fdoData.removeLock, context);
+    if (!status.isSuccess()) {
+      k.ioFreeWorkItem(workItem);
+      return toasterCompleteRequest(irp, status);
+    }
+    k.ioMarkIrpPending(irp);
+    k.dbgPrint("Reheat queued");
+    k.ioQueueWorkItem(workItem, this::toasterReheatWorkItem, DELAYED_WORK_QUEUE, context);
+    return NtStatus.PENDING;
+  }
+
+  /**
+   * The reheat's work item routine ({@code IO_WORKITEM_ROUTINE}), at PASSIVE_LEVEL in a system
+   * worker thread: puts the toast in the chamber, completes the request, frees the work item and
+   * releases the remove lock taken for it.
+   */
+  private void toasterReheatWorkItem(DeviceObject deviceObject, Object context) {
+    ReheatContext reheat = (ReheatContext) context;
+    FdoData fdoData = deviceObject.deviceExtension(FdoData.class);
+    Irp irp = reheat.irp;
+
+    NtStatus status;
+    if (fdoData.queueState == QueueState.FAIL_REQUESTS) {
+      status = NtStatus.NO_SUCH_DEVICE;
+    } else {
+      int length = k.ioGetCurrentIrpStackLocation(irp).inputBufferLength();
+      int accepted = toasterPutToast(fdoData, irp.systemBuffer(), length);
+      k.dbgPrint("Reheat: " + accepted + " of " + length + " bytes");
+      status = accepted > 0 ? NtStatus.SUCCESS : NtStatus.DEVICE_BUSY;
+    }
+    toasterCompleteRequest(irp, status);
+
+    k.ioFreeWorkItem(reheat.workItem);
+    k.ioReleaseRemoveLock(fdoData.removeLock, reheat);
+  }
+
+  /** Completes {@code irp} with {@code status} and no data. */
+  private NtStatus toasterCompleteRequest(Irp irp, NtStatus status) {
+    irp.ioStatus().setStatus(status);
+    irp.ioStatus().setInformation(0);
+    k.ioCompleteRequest(irp, IO_NO_INCREMENT);
+    return status;
+  }
+
+  /** Frees the chamber, if AddDevice allocated it. */
+  private void toasterFreeChamber(FdoData fdoData) {
+    if (fdoData.toast != null) {
+      k.exFreePoolWithTag(fdoData.toast, TOASTER_POOL_TAG);
+      fdoData.toast = null;
+    }
+  }
+
+  /**
    * {@code ToasterProcessQueuedRequests}: takes each held request off the queue and dispatches it
    * again, or fails it if the device is gone.
    */
   private void toasterProcessQueuedRequests(FdoData fdoData) {
     while (true) {
-      Irp nextIrp;
-      synchronized (fdoData.queueLock) {
-        nextIrp = fdoData.newRequestsQueue.pollFirst();
-        if (nextIrp == null) {
-          break;
-        }
-        if (k.ioSetCancelRoutine(nextIrp, null) == null) {
-          // The cancel routine runs or is about to run; it completes this IRP.
-          continue;
-        }
+      Irql oldIrql = k.keAcquireSpinLock(fdoData.queueLock);
+      Irp nextIrp = toasterDequeueCancelable(fdoData.newRequestsQueue);
+      k.keReleaseSpinLock(fdoData.queueLock, oldIrql);
+      if (nextIrp == null) {
+        break;
       }
       if (fdoData.queueState == QueueState.FAIL_REQUESTS) {
         nextIrp.ioStatus().setStatus(NtStatus.NO_SUCH_DEVICE);
@@ -687,20 +1011,20 @@ public class Toaster {
   private void toasterCompleteQueued(FdoData fdoData, ArrayDeque<Irp> queue,
       FileObject fileObject, NtStatus status) {
     List<Irp> cleanupList = new ArrayList<>();
-    synchronized (fdoData.queueLock) {
-      for (Iterator<Irp> it = queue.iterator(); it.hasNext(); ) {
-        Irp pendingIrp = it.next();
-        if (fileObject != null
-            && k.ioGetCurrentIrpStackLocation(pendingIrp).fileObject() != fileObject) {
-          continue;
-        }
-        it.remove();
-        if (k.ioSetCancelRoutine(pendingIrp, null) != null) {
-          cleanupList.add(pendingIrp);
-        }
-        // Otherwise the cancel routine is running: it completes the IRP.
+    Irql oldIrql = k.keAcquireSpinLock(fdoData.queueLock);
+    for (Iterator<Irp> it = queue.iterator(); it.hasNext(); ) {
+      Irp pendingIrp = it.next();
+      if (fileObject != null
+          && k.ioGetCurrentIrpStackLocation(pendingIrp).fileObject() != fileObject) {
+        continue;
       }
+      it.remove();
+      if (k.ioSetCancelRoutine(pendingIrp, null) != null) {
+        cleanupList.add(pendingIrp);
+      }
+      // Otherwise the cancel routine is running: it completes the IRP.
     }
+    k.keReleaseSpinLock(fdoData.queueLock, oldIrql);
     for (Irp pendingIrp : cleanupList) {
       pendingIrp.ioStatus().setStatus(status);
       pendingIrp.ioStatus().setInformation(0);
@@ -714,11 +1038,12 @@ public class Toaster {
    */
   private void toasterCancelQueued(DeviceObject deviceObject, Irp irp) {
     FdoData fdoData = deviceObject.deviceExtension(FdoData.class);
-    synchronized (fdoData.queueLock) {
-      // RemoveEntryList: the IRP is on one of the two queues, or already off both.
-      fdoData.newRequestsQueue.remove(irp);
-      fdoData.pendingReadQueue.remove(irp);
-    }
+    Irql oldIrql = k.keAcquireSpinLock(fdoData.queueLock);
+    // RemoveEntryList: the IRP is on one of the queues, or already off all of them.
+    fdoData.newRequestsQueue.remove(irp);
+    fdoData.pendingReadQueue.remove(irp);
+    fdoData.toastingQueue.remove(irp);
+    k.keReleaseSpinLock(fdoData.queueLock, oldIrql);
     irp.ioStatus().setStatus(NtStatus.CANCELLED);
     irp.ioStatus().setInformation(0);
     k.ioCompleteRequest(irp, IO_NO_INCREMENT);

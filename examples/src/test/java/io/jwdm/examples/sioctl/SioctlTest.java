@@ -41,7 +41,7 @@ class SioctlTest {
   private static final byte[] REPLY =
       (Sioctl.REPLY + "\0").getBytes(StandardCharsets.US_ASCII);
   private static final int IOCTL_UNKNOWN =
-      CTL_CODE(Sioctl.SIOCTL_TYPE, 0x904, METHOD_BUFFERED, FILE_ANY_ACCESS);
+      CTL_CODE(Sioctl.SIOCTL_TYPE, 0x9FF, METHOD_BUFFERED, FILE_ANY_ACCESS);
 
   private final Kernel kernel = Kernel.boot();
 
