@@ -34,6 +34,12 @@ public record BugCheck(
   public static final int IRQL_NOT_GREATER_OR_EQUAL = 0x9;
   /** 0xA IRQL_NOT_LESS_OR_EQUAL: a service was called above its IRQL limit. */
   public static final int IRQL_NOT_LESS_OR_EQUAL = 0xA;
+  /** 0xF SPIN_LOCK_ALREADY_OWNED: a thread acquired a spin lock it holds. */
+  public static final int SPIN_LOCK_ALREADY_OWNED = 0xF;
+  /** 0x10 SPIN_LOCK_NOT_OWNED: a spin lock was released by a thread that does not hold it. */
+  public static final int SPIN_LOCK_NOT_OWNED = 0x10;
+  /** 0xBF MUTEX_ALREADY_OWNED: a thread acquired a fast mutex it holds. */
+  public static final int MUTEX_ALREADY_OWNED = 0xBF;
   /** 0x1E KMODE_EXCEPTION_NOT_HANDLED: a driver routine threw. */
   public static final int KMODE_EXCEPTION_NOT_HANDLED = 0x1E;
   /** 0x35 NO_MORE_IRP_STACK_LOCATIONS: IoCallDriver past the last stack location. */
@@ -88,6 +94,9 @@ public record BugCheck(
     switch (code) {
       case IRQL_NOT_GREATER_OR_EQUAL: return "IRQL_NOT_GREATER_OR_EQUAL";
       case IRQL_NOT_LESS_OR_EQUAL: return "IRQL_NOT_LESS_OR_EQUAL";
+      case SPIN_LOCK_ALREADY_OWNED: return "SPIN_LOCK_ALREADY_OWNED";
+      case SPIN_LOCK_NOT_OWNED: return "SPIN_LOCK_NOT_OWNED";
+      case MUTEX_ALREADY_OWNED: return "MUTEX_ALREADY_OWNED";
       case KMODE_EXCEPTION_NOT_HANDLED: return "KMODE_EXCEPTION_NOT_HANDLED";
       case NO_MORE_IRP_STACK_LOCATIONS: return "NO_MORE_IRP_STACK_LOCATIONS";
       case MULTIPLE_IRP_COMPLETE_REQUESTS: return "MULTIPLE_IRP_COMPLETE_REQUESTS";

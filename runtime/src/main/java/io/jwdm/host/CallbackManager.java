@@ -121,8 +121,9 @@ final class CallbackManager {
       return (DriverObjectImpl) driver;
     }
     throw core.bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005L, 0, 0, 0,
-        core.thread().currentDriver, service + " was given " + driver
-            + ", which is not a driver object of this kernel", null);
+        core.thread().currentDriver, service + " was given " + (driver instanceof DriverObjectImpl
+            ? "a driver object of another kernel" : "a foreign object")
+            + " instead of a driver object of this kernel", null);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -553,7 +554,8 @@ final class CallbackManager {
     }
     if (registration == null) {
       core.trace("IoUnregisterPlugPlayNotificationEx", name(core.thread().currentDriver),
-          "refused: " + notificationEntry + " is not a registered notification entry");
+          "refused: " + (notificationEntry instanceof PnpRegistration ? notificationEntry
+              + " is unregistered already" : "not a registered notification entry"));
       return NtStatus.INVALID_PARAMETER;
     }
     registration.drop();
@@ -640,8 +642,10 @@ final class CallbackManager {
       return (BugCheckRecord) record;
     }
     throw core.bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005L, 0, 0, 0,
-        core.thread().currentDriver, service + " was given " + record + ", which is not a"
-            + " callback record from KeInitializeCallbackRecord of this kernel", null);
+        core.thread().currentDriver, service + " was given " + (record == null ? "null"
+            : record instanceof BugCheckRecord ? "a callback record of another kernel"
+            : "a foreign object") + " instead of a callback record from"
+            + " KeInitializeCallbackRecord of this kernel", null);
   }
 
   boolean registerBugCheckCallback(KBugCheckCallbackRecord callbackRecord,

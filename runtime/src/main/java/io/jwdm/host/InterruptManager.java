@@ -148,7 +148,8 @@ final class InterruptManager {
         || ((InterruptImpl) interruptObject).manager() != this) {
       throw core.bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005L, 0, 0, 0, caller,
           "IoDisconnectInterrupt was given " + (interruptObject == null ? "null"
-              : interruptObject + ", which is not an interrupt object of this kernel"), null);
+              : interruptObject instanceof InterruptImpl ? "an interrupt object of another kernel"
+              : "a foreign object") + " instead of an interrupt object of this kernel", null);
     }
     InterruptImpl interrupt = (InterruptImpl) interruptObject;
     boolean wasConnected = unlink(interrupt);

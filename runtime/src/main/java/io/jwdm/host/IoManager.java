@@ -425,6 +425,7 @@ final class IoManager {
       }
       zombies.remove(device);
     }
+    services.interrupts().deviceDeleted(device);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -457,6 +458,7 @@ final class IoManager {
         zombies.add(device);
       }
     }
+    services.interrupts().deviceDeleted(device);
     core.trace("IoDeleteDevice", device.driver().name(), device.describe());
   }
 

@@ -215,8 +215,9 @@ final class LookasideManager {
     DriverObjectImpl driver = core.thread().currentDriver;
     if (!(lookaside instanceof LookasideImpl) || ((LookasideImpl) lookaside).manager() != this) {
       throw core.bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, STATUS_ACCESS_VIOLATION, 0, 0, 0,
-          driver, service + " was given " + (lookaside == null ? "null" : lookaside
-              + ", which is not a lookaside list of this kernel"), null);
+          driver, service + " was given " + (lookaside == null ? "null"
+              : lookaside instanceof LookasideImpl ? "a lookaside list of another kernel"
+              : "a foreign object") + " instead of a lookaside list of this kernel", null);
     }
     LookasideImpl list = (LookasideImpl) lookaside;
     synchronized (core.lock) {
@@ -245,7 +246,8 @@ final class LookasideManager {
   private KernelCore.BugCheckUnwind notFromList(LookasideImpl list, PoolMemory entry,
       PoolBlock block, DriverObjectImpl driver, boolean checked) {
     long address = block == null ? 0 : block.address;
-    String message = "ExFreeToNPagedLookasideList on " + list + " was given " + entry
+    String message = "ExFreeToNPagedLookasideList on " + list + " was given "
+        + (block != null ? block.toString() : entry == null ? "null" : "a foreign object")
         + ", which the list did not hand out" + (block != null && block.size() != list.size
             ? " (it is " + block.size() + " bytes; the list's blocks are " + list.size + ")" : "");
     List<Leak> objects = block == null ? List.of(list.object("freed a foreign block to"))

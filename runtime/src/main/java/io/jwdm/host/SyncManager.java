@@ -71,11 +71,11 @@ final class SyncManager {
   /** {@code STATUS_MUTANT_NOT_OWNED}: what releasing a mutex one does not own raises. */
   static final long STATUS_MUTANT_NOT_OWNED = 0xC0000046L;
   /** 0xF SPIN_LOCK_ALREADY_OWNED. */
-  static final int SPIN_LOCK_ALREADY_OWNED = 0xF;
+  static final int SPIN_LOCK_ALREADY_OWNED = BugCheck.SPIN_LOCK_ALREADY_OWNED;
   /** 0x10 SPIN_LOCK_NOT_OWNED. */
-  static final int SPIN_LOCK_NOT_OWNED = 0x10;
+  static final int SPIN_LOCK_NOT_OWNED = BugCheck.SPIN_LOCK_NOT_OWNED;
   /** 0xBF MUTEX_ALREADY_OWNED. */
-  static final int MUTEX_ALREADY_OWNED = 0xBF;
+  static final int MUTEX_ALREADY_OWNED = BugCheck.MUTEX_ALREADY_OWNED;
 
   private final KernelCore core;
   private final Services services;
@@ -108,8 +108,8 @@ final class SyncManager {
     final AtomicReference<Thread> holder = new AtomicReference<>();
     /** Where the holder acquired it, when deadlock detection recorded it; else null. */
     volatile List<StackTraceElement> acquiredAt;
-    /** The holder's system thread, if it is one. */
-    volatile Scheduler.SystemThread holderThread;
+    /** The address of the holder's system thread, or 0 if the holder is not one. */
+    volatile long holderThread;
 
     SyncLock(SyncManager manager, long address, DriverObjectImpl creator,
         List<StackTraceElement> creationStack) {
@@ -252,14 +252,20 @@ final class SyncManager {
    */
   void acquireRaw(SpinLockImpl lock, String what) {
     spin(lock, Thread.currentThread(), what);
-    lock.holderThread = core.thread().systemThread;
+    lock.holderThread = threadAddress(core.thread());
   }
 
   /** Releases a lock taken with {@link #acquireRaw}. */
   void releaseRaw(SpinLockImpl lock) {
-    lock.holderThread = null;
+    lock.holderThread = 0;
     lock.acquiredAt = null;
     lock.holder.set(null);
+  }
+
+  /** The address of {@code thread}'s system thread, or 0 if it is not one. */
+  private static long threadAddress(KernelCore.KThread thread) {
+    Scheduler.SystemThread system = thread.systemThread;
+    return system == null ? 0 : system.address;
   }
 
   /** Casts a driver's spin lock, stopping the system for one that is not this kernel's. */
@@ -361,7 +367,7 @@ final class SyncManager {
     if (scheduler.deterministic() && thread.systemThread != null) {
       return scheduler.waitForSingleObject(mutex.free, null).equals(NtStatus.SUCCESS);
     }
-    if (scheduler.deterministic() && mutex.holderThread != null) {
+    if (scheduler.deterministic() && mutex.holderThread != 0) {
       return scheduler.waitForSingleObject(mutex.free, -timeout).equals(NtStatus.SUCCESS);
     }
     Scheduler.Waitable event = (Scheduler.Waitable) mutex.free;
@@ -423,7 +429,7 @@ final class SyncManager {
 
   private void taken(SyncLock lock, KernelCore.KThread thread, List<StackTraceElement> stack) {
     lock.acquiredAt = stack;
-    lock.holderThread = thread.systemThread;
+    lock.holderThread = threadAddress(thread);
     held.get().add(new Held(lock, stack == null ? List.of() : stack));
   }
 
@@ -439,7 +445,7 @@ final class SyncManager {
       held.remove();
     }
     lock.acquiredAt = null;
-    lock.holderThread = null;
+    lock.holderThread = 0;
     lock.holder.set(null);
   }
 
@@ -563,10 +569,8 @@ final class SyncManager {
         return core.bugCheck(BugCheck.DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1007, lock.address, 0,
             0, driver, "Deadlock detection: unacquired resource. " + message, null, objects);
       }
-      Scheduler.SystemThread owner = lock.holderThread;
-      Scheduler.SystemThread self = thread.systemThread;
       return core.bugCheck(BugCheck.DRIVER_VERIFIER_DETECTED_VIOLATION, 0x1004, lock.address,
-          owner == null ? 0 : owner.address, self == null ? 0 : self.address, driver,
+          lock.holderThread, threadAddress(thread), driver,
           "Deadlock detection: unexpected thread. " + message, null, objects);
     }
     if (verifier.flags(driver) != 0 && thread.irql != holdingIrql) {
@@ -584,8 +588,8 @@ final class SyncManager {
   private KernelCore.BugCheckUnwind foreign(Object object, String what, String service) {
     return core.bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005L, 0, 0, 0,
         core.thread().currentDriver, service + " was given " + (object == null ? "null"
-            : object + ", which is not " + what + " of this kernel") + " instead of " + what,
-        null);
+            : object instanceof SyncLock ? what + " of another kernel" : "a foreign object")
+            + " instead of " + what + " of this kernel", null);
   }
 
   /** The lock as a bug check object, with the stack that created it. */

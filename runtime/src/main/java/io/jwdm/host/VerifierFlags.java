@@ -16,9 +16,17 @@ import java.util.Locale;
  *       check 0xC4 / 0x62; pool allocated while the driver is unloading is 0xC4 / 0x61.
  *   <li>{@link #IO_VERIFICATION}: the 0xC9 checks of dispatch results, REMOVE_DEVICE handling,
  *       deleting and detaching; devices and links a legacy driver leaves at Unload are 0xCE.
+ *   <li>{@link #DEADLOCK_DETECTION}: a lock-order graph over spin locks and fast mutexes; a cycle
+ *       is 0xC4 / 0x1001, and recursive acquisition or a release by a non-owner the 0xC4 / 0x1000s.
+ *   <li>{@link #FORCE_IRQL_CHECKING}: pool allocated or freed above its IRQL limit is 0xC4 / 0x01,
+ *       0x02, 0x11, 0x12 instead of 0xA.
+ *   <li>{@link #RANDOMIZED_LOW_RESOURCES}, {@link #SYSTEMATIC_LOW_RESOURCES}: pool, work item,
+ *       device and MDL-mapping calls fail as {@link LowResources} says.
  *   <li>Any flag: a driver with no Unload routine is refused, as Driver Verifier fails it.
  * </ul>
- * The other flags are accepted and reported; their checks grow with the kernel's services.
+ * Timers and DPCs left queued (0xC7), and work items, threads, callbacks, interrupts and lookaside
+ * lists left live (0xCE) at unload stop the system whether or not the verifier is on: they would
+ * run code that is no longer loaded.
  */
 public final class VerifierFlags {
   private VerifierFlags() {}

@@ -387,6 +387,9 @@ public interface KernelServices {
    * {@code PsSetCreateProcessNotifyRoutineEx}: registers ({@code remove} false) or removes a
    * process notify routine. IRQL: PASSIVE_LEVEL.
    *
+   * <p>Removal matches the very object registered: keep the routine in a field, since two
+   * evaluations of a method reference such as {@code this::onProcess} are two objects.
+   *
    * @return SUCCESS, INVALID_PARAMETER (removing one not registered), or INSUFFICIENT_RESOURCES
    */
   NtStatus psSetCreateProcessNotifyRoutineEx(CreateProcessNotifyRoutine notifyRoutine,
