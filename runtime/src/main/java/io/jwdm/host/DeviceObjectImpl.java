@@ -14,7 +14,8 @@ final class DeviceObjectImpl implements DeviceObject {
   private final String name;
   private final int deviceType;
   private final int characteristics;
-  private final Object extension;
+  /** The driver's device extension; dropped once the device is gone, so it keeps no image alive. */
+  private volatile Object extension;
   final boolean exclusive;
   private final long address;
   final List<StackTraceElement> creationStack;
@@ -49,6 +50,11 @@ final class DeviceObjectImpl implements DeviceObject {
     this.flags = flags;
     this.address = address;
     this.creationStack = creationStack;
+  }
+
+  /** Drops the device extension: the device is deleted and no longer referenced. */
+  void releaseExtension() {
+    extension = null;
   }
 
   DriverObjectImpl driver() {

@@ -40,7 +40,7 @@ final class DriverObjectImpl implements DriverObject {
   private final DriverModel model;
   private final DriverRole role;
   private final List<String> hardwareIds;
-  private final DriverGlue glue;
+  private volatile DriverGlue glue;
   private final long address;
   private final DriverDispatch[] majorFunctions = new DriverDispatch[MajorFunction.MAXIMUM_FUNCTION + 1];
   private final DriverDispatch defaultDispatch;
@@ -139,6 +139,7 @@ final class DriverObjectImpl implements DriverObject {
   /** Drops the entry points, so the driver instance is no longer reachable from the kernel. */
   void release() {
     java.util.Arrays.fill(majorFunctions, null);
+    glue = null;
     addDevice = null;
     startIo = null;
     unload = null;

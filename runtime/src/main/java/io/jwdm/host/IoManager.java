@@ -424,6 +424,9 @@ final class IoManager {
         device.driver().devices.remove(device);
       }
       zombies.remove(device);
+      if (device.referenceCount == 0) {
+        device.releaseExtension();
+      }
     }
     services.interrupts().deviceDeleted(device);
   }
@@ -456,6 +459,8 @@ final class IoManager {
       device.driver().devices.remove(device);
       if (device.referenceCount > 0) {
         zombies.add(device);
+      } else {
+        device.releaseExtension();
       }
     }
     services.interrupts().deviceDeleted(device);
@@ -499,6 +504,7 @@ final class IoManager {
     synchronized (core.lock) {
       if (device.deleted && device.referenceCount == 0) {
         zombies.remove(device);
+        device.releaseExtension();
       }
       unload = driver.state == DriverObjectImpl.State.UNLOAD_PENDING && readyToUnload(driver);
       node = device.node;
@@ -946,6 +952,7 @@ final class IoManager {
     irp.locations[0].fileObject = file;
     send(top, irp, new byte[0], Copy.NONE);
     core.trace("Close", top.driver().name(), file.device.describe());
+    file.setFsContext(null);
     releaseFile(file);
   }
 
