@@ -1,6 +1,5 @@
 package io.jwdm.examples.sioctl;
 
-import static io.jwdm.examples.KernelChecks.assertNothingLeftBehind;
 import static io.jwdm.examples.KernelChecks.assertRunning;
 import static io.jwdm.examples.KernelChecks.driverEntryCalls;
 import static io.jwdm.examples.KernelChecks.events;
@@ -26,15 +25,20 @@ import io.jwdm.host.Kernel;
 import io.jwdm.host.NtStatusException;
 import io.jwdm.kernel.NtStatus;
 import io.jwdm.spi.DriverModel;
+import io.jwdm.testing.KernelTest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The {@link Sioctl} legacy driver: load, the four IOCTL methods, unload, and its failure path. */
+/**
+ * The {@link Sioctl} legacy driver: load, the four IOCTL methods, unload, and its failure path.
+ * Each test gets a fresh kernel with Sioctl loaded under Driver Verifier's {@code /standard}
+ * checks; after it, Sioctl is unloaded (if the test did not) and must leave nothing behind.
+ */
 @DisplayName("Sioctl (legacy IOCTL driver)")
+@KernelTest(drivers = Sioctl_DriverGlue.class)
 class SioctlTest {
   private static final String LINK = "\\\\.\\IoctlTest";
   /** The reply with its NUL, as the driver writes it: strlen(data) + 1 bytes. */
@@ -42,13 +46,6 @@ class SioctlTest {
       (Sioctl.REPLY + "\0").getBytes(StandardCharsets.US_ASCII);
   private static final int IOCTL_UNKNOWN =
       CTL_CODE(Sioctl.SIOCTL_TYPE, 0x9FF, METHOD_BUFFERED, FILE_ANY_ACCESS);
-
-  private final Kernel kernel = Kernel.boot();
-
-  @BeforeEach
-  void install() {
-    kernel.install(new Sioctl_DriverGlue());
-  }
 
   private static byte[] ascii(String text) {
     return (text + "\0").getBytes(StandardCharsets.US_ASCII);
@@ -64,9 +61,8 @@ class SioctlTest {
   }
 
   @Test
-  @DisplayName("load, the four transfer methods, close, unload: nothing left behind")
-  void loadIoctlUnload() {
-    assertEquals(NtStatus.SUCCESS, kernel.loadDriver("Sioctl"));
+  @DisplayName("loaded, the four transfer methods, close, unload")
+  void loadIoctlUnload(Kernel kernel) {
     assertEquals(
         List.of(new DriverInfo("Sioctl", DriverModel.LEGACY,
             io.jwdm.annotation.DriverRole.FUNCTION, DriverInfo.State.LOADED,
@@ -115,13 +111,11 @@ class SioctlTest {
     assertEquals(1, unloadCalls(kernel, "Sioctl"));
     NtStatusException gone = assertThrows(NtStatusException.class, () -> kernel.open(LINK));
     assertEquals(NtStatus.OBJECT_NAME_NOT_FOUND, gone.status());
-    assertNothingLeftBehind(kernel);
   }
 
   @Test
   @DisplayName("a reply longer than the output buffer is cut to it")
-  void shortOutputBuffer() {
-    assertEquals(NtStatus.SUCCESS, kernel.loadDriver("Sioctl"));
+  void shortOutputBuffer(Kernel kernel) {
     try (Handle handle = kernel.open(LINK)) {
       for (int code : List.of(IOCTL_SIOCTL_METHOD_BUFFERED, IOCTL_SIOCTL_METHOD_NEITHER,
           IOCTL_SIOCTL_METHOD_OUT_DIRECT)) {
@@ -131,14 +125,11 @@ class SioctlTest {
         assertArrayEquals(Arrays.copyOf(REPLY, 10), result.output());
       }
     }
-    assertEquals(NtStatus.SUCCESS, kernel.unloadDriver("Sioctl"));
-    assertNothingLeftBehind(kernel);
   }
 
   @Test
   @DisplayName("unknown codes fail: INVALID_DEVICE_REQUEST; empty buffers: INVALID_PARAMETER")
-  void badRequests() {
-    assertEquals(NtStatus.SUCCESS, kernel.loadDriver("Sioctl"));
+  void badRequests(Kernel kernel) {
     try (Handle handle = kernel.open(LINK)) {
       IoResult unknown = handle.deviceIoControl(IOCTL_UNKNOWN, ascii("x"), 100);
       assertEquals(NtStatus.INVALID_DEVICE_REQUEST, unknown.status());
@@ -154,15 +145,15 @@ class SioctlTest {
       // READ has no dispatch routine: the I/O manager's default fails it.
       assertEquals(NtStatus.INVALID_DEVICE_REQUEST, handle.read(8).status());
     }
-    assertEquals(NtStatus.SUCCESS, kernel.unloadDriver("Sioctl"));
-    assertNothingLeftBehind(kernel);
   }
 
   @Test
   @DisplayName("a reload runs DriverEntry again on a fresh instance")
-  void reload() {
+  void reload(Kernel kernel) {
     for (int round = 1; round <= 2; round++) {
-      assertEquals(NtStatus.SUCCESS, kernel.loadDriver("Sioctl"), "load " + round);
+      if (round > 1) {
+        assertEquals(NtStatus.SUCCESS, kernel.loadDriver("Sioctl"), "load " + round);
+      }
       assertEquals(round, driverEntryCalls(kernel, "Sioctl"));
       try (Handle handle = kernel.open(LINK)) {
         IoResult result = handle.deviceIoControl(IOCTL_SIOCTL_METHOD_BUFFERED, ascii("x"), 64);
@@ -170,7 +161,7 @@ class SioctlTest {
       }
       assertEquals(NtStatus.SUCCESS, kernel.unloadDriver("Sioctl"), "unload " + round);
       assertEquals(round, unloadCalls(kernel, "Sioctl"));
-      assertNothingLeftBehind(kernel);
+      assertEquals(List.of(), kernel.leaks(), "round " + round);
     }
     assertEquals(2, events(kernel, "IoCreateDevice", "Sioctl").size());
     assertEquals(2, events(kernel, "IoDeleteDevice", "Sioctl").size());
@@ -178,8 +169,7 @@ class SioctlTest {
 
   @Test
   @DisplayName("unloading with a handle open waits for the handle; new opens are refused")
-  void unloadWithOpenHandle() {
-    assertEquals(NtStatus.SUCCESS, kernel.loadDriver("Sioctl"));
+  void unloadWithOpenHandle(Kernel kernel) {
     Handle handle = kernel.open(LINK);
 
     assertEquals(NtStatus.PENDING, kernel.unloadDriver("Sioctl"));
@@ -197,13 +187,12 @@ class SioctlTest {
     handle.close();
     assertFalse(kernel.isLoaded("Sioctl"));
     assertEquals(1, unloadCalls(kernel, "Sioctl"));
-    assertNothingLeftBehind(kernel);
   }
 
   @Test
   @DisplayName("when the symbolic link cannot be created, DriverEntry deletes its device and fails")
-  void driverEntryFailureReleasesTheDevice() {
-    kernel.install(new LinkSquatter_DriverGlue());
+  @KernelTest(drivers = {LinkSquatter_DriverGlue.class, Sioctl_DriverGlue.class}, load = false)
+  void driverEntryFailureReleasesTheDevice(Kernel kernel) {
     assertEquals(NtStatus.SUCCESS, kernel.loadDriver("LinkSquatter"));
 
     assertEquals(NtStatus.OBJECT_NAME_COLLISION, kernel.loadDriver("Sioctl"));
@@ -224,7 +213,5 @@ class SioctlTest {
       assertArrayEquals(REPLY,
           handle.deviceIoControl(IOCTL_SIOCTL_METHOD_BUFFERED, ascii("x"), 64).data());
     }
-    assertEquals(NtStatus.SUCCESS, kernel.unloadDriver("Sioctl"));
-    assertNothingLeftBehind(kernel);
   }
 }

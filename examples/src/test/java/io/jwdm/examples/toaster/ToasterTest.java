@@ -20,15 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jwdm.annotation.DriverRole;
+import io.jwdm.examples.LinkSquatter_DriverGlue;
+import io.jwdm.examples.toasterfilter.ToasterFilter_DriverGlue;
 import io.jwdm.host.DeviceNode;
 import io.jwdm.host.DriverInfo;
 import io.jwdm.host.Handle;
 import io.jwdm.host.IoRequest;
 import io.jwdm.host.IoResult;
 import io.jwdm.host.Kernel;
-import io.jwdm.host.KernelOptions;
 import io.jwdm.host.NtStatusException;
 import io.jwdm.kernel.NtStatus;
+import io.jwdm.testing.InjectKernel;
+import io.jwdm.testing.KernelTest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -39,28 +42,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
  * The {@link Toaster} function driver with the {@code ToasterFilter} upper filter above it: plug
- * in, I/O, removal (orderly and surprise), and unload, with nothing left behind.
+ * in, I/O, removal (orderly and surprise), and unload, with nothing left behind. Each test gets a
+ * fresh kernel with both drivers installed, under Driver Verifier's {@code /standard} checks; a
+ * device the test leaves plugged in is removed after it, and the test fails if anything is left.
  */
 @DisplayName("Toaster function driver and ToasterFilter upper filter")
+@KernelTest(drivers = {Toaster_DriverGlue.class, ToasterFilter_DriverGlue.class},
+    waitTimeoutMillis = 5_000)
 class ToasterTest {
   private static final String TOASTER = "ROOT\\TOASTER";
   private static final String LINK = "\\\\.\\Toaster0";
   private static final String DEVICE = "\\Device\\Toaster0";
 
-  private final Kernel kernel =
-      Kernel.boot(KernelOptions.builder().waitTimeout(Duration.ofSeconds(5)).build());
-
-  @BeforeEach
-  void install() {
-    List<String> installed = kernel.installAll(getClass().getClassLoader());
-    assertTrue(installed.containsAll(List.of("Toaster", "ToasterFilter")), installed::toString);
-  }
+  @InjectKernel Kernel kernel;
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);
@@ -254,18 +253,17 @@ class ToasterTest {
 
   @Test
   @DisplayName("a synchronous read with no toast is cancelled when the caller's wait times out")
+  @KernelTest(drivers = {Toaster_DriverGlue.class, ToasterFilter_DriverGlue.class},
+      waitTimeoutMillis = 200)
   void synchronousReadTimesOut() {
-    Kernel impatient =
-        Kernel.boot(KernelOptions.builder().waitTimeout(Duration.ofMillis(200)).build());
-    impatient.installAll(getClass().getClassLoader());
-    DeviceNode node = impatient.plugIn(TOASTER);
-    try (Handle handle = impatient.open(LINK)) {
+    assertEquals(Duration.ofMillis(200), kernel.options().waitTimeout());
+    DeviceNode node = plugIn();
+    try (Handle handle = kernel.open(LINK)) {
       IoResult read = handle.read(8);
       assertEquals(NtStatus.CANCELLED, read.status());
       assertEquals(0, read.information());
     }
-    assertEquals(NtStatus.SUCCESS, impatient.remove(node));
-    assertNothingLeftBehind(impatient);
+    removeAndCheckUnloaded(node);
   }
 
   @Test
@@ -322,6 +320,7 @@ class ToasterTest {
   @Test
   @DisplayName("a vetoed removal is cancelled, and the toaster serves I/O again")
   void vetoedRemovalIsCancelled() {
+    kernel.install(new QueryRemoveVeto_DriverGlue());
     DeviceNode node = kernel.plugIn(QueryRemoveVeto.HARDWARE_ID, TOASTER);
     assertEquals(DeviceNode.State.STARTED, node.state(), kernel::deviceTree);
     assertEquals(List.of("QueryRemoveVeto", "Toaster", "ToasterFilter"), node.driverNames());
@@ -355,7 +354,7 @@ class ToasterTest {
   @Test
   @DisplayName("when its symbolic link is taken, AddDevice undoes what it did and fails")
   void addDeviceFailureReleasesTheDevice() {
-    assertEquals(NtStatus.SUCCESS, kernel.loadDriver("LinkSquatter"));
+    assertEquals(NtStatus.SUCCESS, kernel.loadDriver(new LinkSquatter_DriverGlue()));
 
     DeviceNode node = kernel.plugIn(TOASTER);
     assertEquals(DeviceNode.State.FAILED, node.state());
