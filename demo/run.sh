@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The jwdm main job: build everything (runtime, processor, examples), then show the processor
-# rejecting a driver that has no Unload routine.
+# The jwdm main job: build everything, show the processor rejecting a driver that has no Unload
+# routine, then run the example drivers with the jwdm command and print its verdict.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,3 +31,8 @@ else
   echo "!! compilation failed, but not with [MissingUnload]" >&2
   exit 1
 fi
+
+echo
+echo "== Running the example drivers in the simulated kernel under Driver Verifier (jwdm run):"
+java -jar cli/target/jwdm.jar run --test-signing --scenario cli/scenarios/examples.jwdm \
+    examples/target/jwdm-examples-*.jar
