@@ -7,6 +7,7 @@ import io.jwdm.host.DriverInfo;
 import io.jwdm.host.ImageReplaceResult;
 import io.jwdm.host.IoResult;
 import io.jwdm.host.Kernel;
+import io.jwdm.host.KernelObject;
 import io.jwdm.host.KernelReport;
 import io.jwdm.host.NtStatusException;
 import io.jwdm.host.TraceEvent;
@@ -325,15 +326,24 @@ final class Interpreter {
     out.append(printer.bold("Handles")).append('\n');
     session.handleNames().forEach((name, path) -> out.append("  Handle ").append(name)
         .append(' ').append(path).append(", owner: ").append(Session.OWNER).append('\n'));
+    out.append(printer.bold("Pool, timers, DPCs, work items, threads, callbacks, interrupts,"
+        + " lookaside lists")).append('\n');
+    for (KernelObject object : kernel.liveObjects()) {
+      out.append("  ").append(object.kind()).append(' ').append(object.description());
+      if (object.tag() != null) {
+        out.append(" tag '").append(object.tag()).append('\'');
+      }
+      if (object.size() >= 0) {
+        out.append(", ").append(object.size()).append(" bytes");
+      }
+      out.append(", owner: ").append(object.driverName()).append('\n');
+    }
     int leaks = kernel.leaks().size();
     if (leaks > 0) {
       out.append(printer.bold("Left behind")).append('\n').append("  ").append(leaks)
           .append(" object(s) drivers left behind, reclaimed by the kernel: see 'verifier'\n");
     }
-    out.append(printer.dim("(pool blocks, timers, DPCs, work items, system threads, callbacks,"
-        + " interrupts and lookaside lists are not listed while live; the verifier names any"
-        + " left at unload)"));
-    return out.toString();
+    return out.toString().stripTrailing();
   }
 
   private String verifier() {

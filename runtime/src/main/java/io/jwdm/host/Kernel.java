@@ -439,6 +439,32 @@ public final class Kernel implements AutoCloseable {
         drivers(), trace());
   }
 
+  /**
+   * The live driver-owned objects the verifier watches, owner by owner: pool blocks, set timers,
+   * queued DPCs, work items, system threads, callbacks, interrupts and lookaside lists. (Drivers,
+   * devices, device nodes and handles have their own queries.)
+   */
+  public List<KernelObject> liveObjects() {
+    List<KernelObject> objects = new ArrayList<>();
+    List<DriverObjectImpl> owners = new ArrayList<>(io.loadedDrivers());
+    owners.add(null);
+    for (DriverObjectImpl owner : owners) {
+      String name = owner == null ? "system" : owner.name();
+      if (owner != null) {
+        for (PoolBlock block : services.pool().liveBlocks(owner)) {
+          Leak leak = block.leak("live");
+          objects.add(new KernelObject("Pool", name, leak.description(), leak.tag(), leak.size(),
+              leak.creationStack()));
+        }
+      }
+      for (Tracked object : core.trackedBy(owner)) {
+        objects.add(new KernelObject(object.kind, name, object.description, null, -1,
+            object.creationStack));
+      }
+    }
+    return objects;
+  }
+
   /** The bug check that stopped the system, if it stopped. */
   public Optional<BugCheck> bugCheck() {
     return Optional.ofNullable(core.bugCheck());
