@@ -97,6 +97,10 @@ public final class DeviceNode {
     return pdo.name();
   }
 
+  boolean belongsTo(KernelCore other) {
+    return core == other;
+  }
+
   boolean acceptsOpens() {
     return state == State.STARTED && !removing;
   }

@@ -91,7 +91,8 @@ public final class Handle implements AutoCloseable {
   public IoResult deviceIoControl(int ioControlCode, byte[] input, int outputLength) {
     byte[] in = input == null ? new byte[0] : input.clone();
     return core.hostCall(() -> {
-      IoResult refused = refuse(Math.max(in.length, outputLength));
+      IoResult refused = refuse(outputLength < 0 ? outputLength : Math.max(in.length,
+          outputLength));
       if (refused != null) {
         return refused;
       }
@@ -135,7 +136,8 @@ public final class Handle implements AutoCloseable {
   public IoRequest submitDeviceIoControl(int ioControlCode, byte[] input, int outputLength) {
     byte[] in = input == null ? new byte[0] : input.clone();
     return core.hostCall(() -> {
-      IoResult refused = refuse(Math.max(in.length, outputLength));
+      IoResult refused = refuse(outputLength < 0 ? outputLength : Math.max(in.length,
+          outputLength));
       if (refused != null) {
         return IoRequest.completed(io, core, refused);
       }

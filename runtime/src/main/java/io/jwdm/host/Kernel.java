@@ -77,7 +77,29 @@ public final class Kernel implements AutoCloseable {
    */
   public void install(DriverGlue glue) {
     Objects.requireNonNull(glue, "glue");
+    checkGlue(glue);
     core.hostRun(() -> io.install(glue));
+  }
+
+  /** Refuses glue whose description of its driver is unusable, before anything is installed. */
+  private static void checkGlue(DriverGlue glue) {
+    String type = glue.getClass().getName();
+    String name = glue.driverName();
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException(type + " names no driver (driverName() is "
+          + (name == null ? "null" : "blank") + ")");
+    }
+    if (glue.model() == null) {
+      throw new IllegalArgumentException(type + " (driver " + name + ") has no driver model");
+    }
+    if (glue.role() == null) {
+      throw new IllegalArgumentException(type + " (driver " + name + ") has no role");
+    }
+    List<String> ids = glue.hardwareIds();
+    if (ids == null || ids.stream().anyMatch(id -> id == null || id.isBlank())) {
+      throw new IllegalArgumentException(type + " (driver " + name
+          + ") has a null or blank hardware ID list entry: " + ids);
+    }
   }
 
   /**
@@ -87,6 +109,7 @@ public final class Kernel implements AutoCloseable {
    * @return the names installed
    */
   public List<String> installAll(ClassLoader loader) {
+    Objects.requireNonNull(loader, "loader");
     List<DriverGlue> found = new ArrayList<>();
     for (DriverGlue glue : ServiceLoader.load(DriverGlue.class, loader)) {
       found.add(glue);
@@ -223,6 +246,7 @@ public final class Kernel implements AutoCloseable {
    */
   public NtStatus remove(DeviceNode node) {
     Objects.requireNonNull(node, "node");
+    ownNode(node);
     return core.hostCall(() -> pnp.remove(node));
   }
 
@@ -232,6 +256,7 @@ public final class Kernel implements AutoCloseable {
    */
   public NtStatus surpriseRemove(DeviceNode node) {
     Objects.requireNonNull(node, "node");
+    ownNode(node);
     return core.hostCall(() -> pnp.surpriseRemove(node));
   }
 
@@ -243,6 +268,7 @@ public final class Kernel implements AutoCloseable {
    */
   public NtStatus disable(DeviceNode node) {
     Objects.requireNonNull(node, "node");
+    ownNode(node);
     return core.hostCall(() -> pnp.disable(node));
   }
 
@@ -255,7 +281,14 @@ public final class Kernel implements AutoCloseable {
    */
   public NtStatus enable(DeviceNode node) {
     Objects.requireNonNull(node, "node");
+    ownNode(node);
     return core.hostCall(() -> pnp.enable(node));
+  }
+
+  private void ownNode(DeviceNode node) {
+    if (!node.belongsTo(core)) {
+      throw new IllegalArgumentException(node + " belongs to another kernel");
+    }
   }
 
   /** The plugged-in devices that are not removed yet, in plug-in order. */

@@ -200,10 +200,14 @@ public final class GlueGenerator {
             .addParameter(STRING, "registryPath")
             .addStatement("$T driver = new $T()", driverClass, driverClass);
     Map<String, String> slots = new TreeMap<>(MajorFunctions.BY_CODE_ORDER);
+    Set<ExecutableElement> declared = new java.util.HashSet<>();
     for (Routine routine : driver.routines(Role.DISPATCH)) {
       RoutineClassNames.Naming names = naming.get(routine.method());
-      method.addStatement(
-          "$T $N = new $N(driver)", DRIVER_DISPATCH, names.localName(), names.className());
+      if (declared.add(routine.method())) {
+        // A method carries one routine object, even where a broken source gives it two @Dispatch.
+        method.addStatement(
+            "$T $N = new $N(driver)", DRIVER_DISPATCH, names.localName(), names.className());
+      }
       for (String function : routine.majorFunctions()) {
         slots.putIfAbsent(function, names.localName());
       }

@@ -46,8 +46,15 @@ final class Annotations {
 
   /** The value written for a member, if the annotation names it explicitly. */
   static Optional<AnnotationValue> explicitValue(AnnotationMirror mirror, String member) {
+    Map<? extends ExecutableElement, ? extends AnnotationValue> values;
+    try {
+      values = mirror.getElementValues();
+    } catch (RuntimeException brokenValue) {
+      // ECJ throws on a value of the wrong type (permanent = "yes"); the compiler reports it.
+      return Optional.empty();
+    }
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry :
-        mirror.getElementValues().entrySet()) {
+        values.entrySet()) {
       if (entry.getKey().getSimpleName().contentEquals(member)) {
         return Optional.ofNullable(entry.getValue());
       }
