@@ -49,6 +49,11 @@ final class DriverObjectImpl implements DriverObject {
   private volatile DriverUnload unload;
   /** This driver's live device objects, newest first, as the WDK's DeviceObject/NextDevice list. */
   final List<DeviceObjectImpl> devices = new ArrayList<>();
+  /**
+   * Its deleted device objects: their extensions are dropped when the driver is released, once no
+   * IRP can reach them, so an object a host keeps (a closed handle) holds no driver state.
+   */
+  final List<DeviceObjectImpl> deletedDevices = new ArrayList<>();
   State state = State.LOADING;
   private final long loadTime;
   private int activeRoutines;
@@ -139,6 +144,10 @@ final class DriverObjectImpl implements DriverObject {
   /** Drops the entry points, so the driver instance is no longer reachable from the kernel. */
   void release() {
     java.util.Arrays.fill(majorFunctions, null);
+    for (DeviceObjectImpl device : deletedDevices) {
+      device.releaseExtension();
+    }
+    deletedDevices.clear();
     glue = null;
     addDevice = null;
     startIo = null;

@@ -424,9 +424,7 @@ final class IoManager {
         device.driver().devices.remove(device);
       }
       zombies.remove(device);
-      if (device.referenceCount == 0) {
-        device.releaseExtension();
-      }
+      device.driver().deletedDevices.add(device);
     }
     services.interrupts().deviceDeleted(device);
   }
@@ -459,9 +457,8 @@ final class IoManager {
       device.driver().devices.remove(device);
       if (device.referenceCount > 0) {
         zombies.add(device);
-      } else {
-        device.releaseExtension();
       }
+      device.driver().deletedDevices.add(device);
     }
     services.interrupts().deviceDeleted(device);
     core.trace("IoDeleteDevice", device.driver().name(), device.describe());
@@ -504,7 +501,6 @@ final class IoManager {
     synchronized (core.lock) {
       if (device.deleted && device.referenceCount == 0) {
         zombies.remove(device);
-        device.releaseExtension();
       }
       unload = driver.state == DriverObjectImpl.State.UNLOAD_PENDING && readyToUnload(driver);
       node = device.node;
