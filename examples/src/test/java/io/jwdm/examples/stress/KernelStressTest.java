@@ -441,9 +441,29 @@ class KernelStressTest {
    */
   private DeviceNode plugInToaster() {
     DeviceNode node = kernel.plugIn(TOASTER_ID);
-    if (node.state() == DeviceNode.State.FAILED
-        && node.problemCode() == DeviceNode.CODE_PREVIOUS_INSTANCE) {
-      counters.outcome("plugIn(toaster) code 38, enabled after the previous instance unloaded");
+    startAfterKnownFailures(node, "plugIn");
+    return node;
+  }
+
+  /**
+   * Enables {@code node} again if it failed for a reason that is not the drivers' fault, once the
+   * previous driver instance is gone; then it must have started.
+   *
+   * <p>Code 38: the previous instance was still unloading, as Windows reports it. Code 31 with an
+   * AddDevice that got DELETE_PENDING: the known kernel race {@code AddDeviceUnloadRaceTest} replays
+   * (the driver's last device went while AddDevice ran, and the kernel began unloading it). It is
+   * counted and shown as an outcome, so that the run goes on; once the kernel is fixed the count
+   * stays 0 and this case can go.
+   */
+  private void startAfterKnownFailures(DeviceNode node, String what) {
+    boolean previousInstance = node.state() == DeviceNode.State.FAILED
+        && node.problemCode() == DeviceNode.CODE_PREVIOUS_INSTANCE;
+    boolean addDeviceRace = node.state() == DeviceNode.State.FAILED
+        && node.problemCode() == DeviceNode.CODE_ADD_DEVICE_FAILED && addDeviceGotDeletePending();
+    if (previousInstance || addDeviceRace) {
+      counters.outcome(what + "(toaster) " + (previousInstance
+          ? "code 38, enabled after the previous instance unloaded"
+          : "code 31, AddDevice/unload race (AddDeviceUnloadRaceTest)"));
       for (String driver : List.of("Toaster", "ToasterFilter", IrpProbeFilter.NAME)) {
         if (kernel.drivers().stream().anyMatch(d -> d.name().equals(driver)
             && d.state() != io.jwdm.host.DriverInfo.State.LOADED)) {
@@ -453,9 +473,21 @@ class KernelStressTest {
       kernel.enable(node);
     }
     if (node.state() != DeviceNode.State.STARTED) {
-      throw new AssertionError("a new toaster did not start: " + node + "\n" + kernel.deviceTree());
+      throw new AssertionError("a toaster did not start after " + what + ": " + node + "\n"
+          + kernel.deviceTree() + "the end of the trace:\n" + traceTail());
     }
-    return node;
+  }
+
+  /** True if the trace's last AddDevice event is a failure with DELETE_PENDING. */
+  private boolean addDeviceGotDeletePending() {
+    List<io.jwdm.host.TraceEvent> trace = kernel.trace();
+    for (int i = trace.size() - 1; i >= 0; i--) {
+      io.jwdm.host.TraceEvent event = trace.get(i);
+      if (event.kind().equals("AddDevice")) {
+        return event.detail().startsWith("failed:") && event.detail().contains("DELETE_PENDING");
+      }
+    }
+    return false;
   }
 
   /**
@@ -503,10 +535,7 @@ class KernelStressTest {
       kernel.install(toasterGlue());
       NtStatus enabled = kernel.enable(node);
       counters.outcome("enable(toaster) " + enabled.name());
-      if (node.state() != DeviceNode.State.STARTED) {
-        throw new AssertionError("the toaster did not restart on the instrumented driver: "
-            + enabled + "\n" + kernel.deviceTree());
-      }
+      startAfterKnownFailures(node, "enable");
     } else if (result.outcome() != ImageReplaceResult.Outcome.TIMED_OUT) {
       throw new AssertionError("replace(Toaster): " + result.render());
     }
@@ -533,6 +562,13 @@ class KernelStressTest {
         throw new AssertionError("unloadImage(" + driver + "): " + unloaded);
       }
     }
+  }
+
+  /** The kernel's last 60 trace events, one a line. */
+  private String traceTail() {
+    List<io.jwdm.host.TraceEvent> trace = kernel.trace();
+    return trace.subList(Math.max(0, trace.size() - 60), trace.size()).stream()
+        .map(String::valueOf).collect(Collectors.joining("\n"));
   }
 
   private static void pause(long millis) {
