@@ -424,7 +424,9 @@ final class IoManager {
         device.driver().devices.remove(device);
       }
       zombies.remove(device);
-      device.driver().deletedDevices.add(device);
+      if (device.deviceExtension() != null) {
+        device.driver().deletedDevices.add(device);
+      }
     }
     services.interrupts().deviceDeleted(device);
   }
@@ -458,7 +460,9 @@ final class IoManager {
       if (device.referenceCount > 0) {
         zombies.add(device);
       }
-      device.driver().deletedDevices.add(device);
+      if (device.deviceExtension() != null) {
+        device.driver().deletedDevices.add(device);
+      }
     }
     services.interrupts().deviceDeleted(device);
     core.trace("IoDeleteDevice", device.driver().name(), device.describe());
