@@ -496,6 +496,7 @@ public final class Report {
           .append(" it once for every method on the stack (thread, JMH and reflection frames")
           .append(" left out). Under each profile: why, as read from it and from the code.\n");
       Set<String> done = new HashSet<>();
+      Set<String> explained = new HashSet<>();
       for (Goal goal : missed) {
         if (!done.add(goal.profileId)) {
           continue;
@@ -509,9 +510,15 @@ public final class Report {
         Predicate<String> thread = goal.profileId.equals("scale") ? name -> name.equals("main")
             : name -> name.contains("jmh-worker");
         out.append(summarise(recording, thread));
-        String why = WHY.get(goal.profileId.startsWith("io-") ? "io" : goal.profileId);
-        if (why != null) {
+        if (goal.profileId.equals("scale") && explained.add("scale-leak")) {
+          out.append(retainedKernelObjects());
+        }
+        String whyKey = goal.profileId.startsWith("io-") ? "io" : goal.profileId;
+        String why = WHY.get(whyKey);
+        if (why != null && explained.add(whyKey)) {
           out.append('\n').append(why);
+        } else if (why != null) {
+          out.append("\n**Why.** As for the first round-trip profile above.\n");
         }
       }
     }
@@ -555,7 +562,7 @@ public final class Report {
       JsonNode first = jmh.get(0);
       lines.add("JDK: " + first.path("vmName").asText() + " " + first.path("vmVersion").asText()
           + " (Java " + first.path("jdkVersion").asText() + ")");
-      lines.add("JMH " + first.path("jmhVersion").asText() + ": 1 fork, 1 thread per benchmark"
+      lines.add("JMH " + first.path("jmhVersion").asText() + ": 1 fork (2 for rows 1 and 2), 1 thread per benchmark"
           + " (the second core is left to the JIT and GC threads); warm-up and measurement per"
           + " row below");
     } else {
@@ -563,6 +570,28 @@ public final class Report {
           + System.getProperty("java.runtime.version"));
     }
     return lines;
+  }
+
+  /** A note naming the kernel objects still live after the last unload, if any. */
+  private String retainedKernelObjects() {
+    if (scale == null || !scale.has("retainedAfterUnload")) {
+      return "";
+    }
+    List<String> kernel = new ArrayList<>();
+    for (JsonNode each : scale.get("retainedAfterUnload")) {
+      String name = each.get("class").asText();
+      if (name.startsWith("io.jwdm.") && each.get("instances").asLong() >= 1000) {
+        kernel.add(String.format(Locale.ROOT, "%,d `%s`", each.get("instances").asLong(),
+            name.replaceFirst(" .*", "")));
+      }
+    }
+    if (kernel.isEmpty()) {
+      return "";
+    }
+    return "\n**Leak.** After every device was removed and every driver unloaded, the heap still"
+        + " holds " + String.join(", ", kernel) + ": deleted device objects (and the device nodes"
+        + " their PDOs point to) that the kernel still reaches, so the heap grows with every"
+        + " plug-in/removal for the kernel's lifetime.\n";
   }
 
   /** The JFR recording of a profile: {@code profile-ID.jfr}, or one under {@code profile-ID/}. */
@@ -708,8 +737,8 @@ public final class Report {
           stays under the goal.
           """,
       "cycle-image", """
-          **Why.** The examples image is not the size of Felix's bundle: 3 drivers and about 40
-          classes, signed, against one activator class. Loading it reads and verifies every entry
+          **Why.** The examples image is not the size of Felix's bundle: 3 drivers and 30 classes,
+          signed, against one activator class. Loading it reads and verifies every entry
           (`ImageReader.readJar` through `JarFile`'s verifier: digests of every entry, the PKCS#7
           signature and its certificate), then `ImageManager.link` parses every class file with
           its own parser (`ImageClassFile.parse`) and resolves each member reference by
@@ -723,17 +752,24 @@ public final class Report {
           every installed glue (`IoManager.installedGlue()`, a `LinkedHashMap` values copy) and
           compares every hardware ID with `equalsIgnoreCase`, three times per device (lower
           filters, function, upper filters) — with 1,000 drivers installed that dominates. Removing
-          a device, and closing a handle, are O(objects alive): `PnpManager.nodes` and
-          `IoManager.handles` are `ArrayList`s and `remove(Object)` scans and shifts them, so the
-          per-object time falls as the kernel empties (total time quadratic in N). After the last
-          unload, the heap stays above the baseline by the backing arrays of kernel collections
-          that grew to the peak and never shrink (`ArrayList` and `HashMap` tables: the class
-          histogram names them) plus the per-hardware-ID instance counters.
+          a device, and closing a handle, are O(objects alive), because `ArrayList.remove(Object)`
+          scans and shifts: removal deletes the PDO through `IoManager.forceDelete`, which removes
+          it from the root bus driver's `devices` list (every PDO of the system) and from
+          `zombies`, and `PnpManager` removes the node from `nodes`; closing removes the handle
+          from `IoManager.handles`. So the per-object time falls as the kernel empties, and the
+          total time for N objects is quadratic. What the heap holds after the last unload is
+          in the class histogram under the results table: JDK arrays alone are the backing arrays
+          of kernel collections that grew to the peak and never shrink (`ArrayList` and `HashMap`
+          tables) and the per-hardware-ID instance counters; kernel objects there
+          (`DeviceObjectImpl`, `DeviceNode`) are deleted objects the kernel still reaches.
           """,
       "processor-1000", """
-          **Why.** See the profile: the processor's own work (scanning, rules, JavaPoet) and the
-          second round in which javac compiles the N generated glue classes, each larger than the
-          driver it serves.
+          **Why.** Generating sources costs javac a second round: `JavacProcessingEnvironment$Round`
+          (`Round.<init>`/`Round.next`) enters the trees again for the round with the N new glue
+          files, which javac then parses, enters, attributes and generates — each glue class is
+          larger than the driver it serves, with a nested class per routine. The processor itself
+          (`JwdmProcessor.process`) is the smaller part, and most of it is JavaPoet's
+          `JavaFile.writeTo`, which emits every file twice (once to collect its imports).
           """,
       "dispatch-glue", """
           **Why.** The glue adds one interface call (`DriverDispatch.dispatch`, monomorphic at
@@ -743,7 +779,8 @@ public final class Report {
           """);
 
   private static final String HOW = """
-      1. **Dispatch** (`DispatchBenchmark`, average time, 3 × 1 s warm-up, 5 × 1 s measured):
+      1. **Dispatch** (`DispatchBenchmark`, average time, 2 forks of 3 × 1 s warm-up and 5 × 1 s
+         measured):
          Sioctl's CREATE/CLOSE routine (`sioctlCreateClose`: two status-block stores and
          IoCompleteRequest) called through the `DriverDispatch` object its generated glue stored in
          the driver object, against a direct call of the same method on the same driver instance,
@@ -751,7 +788,8 @@ public final class Report {
          driver object, IRP and kernel services are stand-ins (the services are a plain class
          generated from the `KernelServices` interface at setup, whose IoCompleteRequest counts):
          this is the call layer alone.
-      2. **I/O round trip** (`IoRoundTripBenchmark`, average time, 3 × 1 s, 5 × 1 s): one thread
+      2. **I/O round trip** (`IoRoundTripBenchmark`, average time, 2 forks of 3 × 1 s warm-up and
+         5 × 1 s measured): one thread
          calls `Handle.deviceIoControl(IOCTL_SIOCTL_METHOD_BUFFERED, 4 bytes, 64)` on an open
          handle: IRP and system buffer built, sent through the I/O manager, completed by the
          driver's dispatch routine, copied back. Sioctl is the WDK sample (which also formats three
