@@ -54,9 +54,14 @@ final class DriverObjectImpl implements DriverObject {
    * IRP can reach them, so an object a host keeps (a closed handle) holds no driver state.
    */
   final List<DeviceObjectImpl> deletedDevices = new ArrayList<>();
-  State state = State.LOADING;
+  /** Written under the kernel lock; read without it on the I/O path. */
+  volatile State state = State.LOADING;
   private final long loadTime;
-  private int activeRoutines;
+  /** The Driver Verifier flags in force for this driver, fixed when it is loaded. */
+  private final int verifierFlags;
+  /** Routines of this driver running now, on any thread. */
+  private final java.util.concurrent.atomic.AtomicInteger activeRoutines =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   DriverObjectImpl(KernelCore core, Services services, DriverGlue glue, String name,
       DriverModel model, DriverRole role, List<String> hardwareIds) {
@@ -71,6 +76,15 @@ final class DriverObjectImpl implements DriverObject {
     this.address = core.allocateAddress();
     this.defaultDispatch = this::invalidDeviceRequest;
     this.loadTime = core.now();
+    this.verifierFlags = core.options.verifierFlags(name);
+  }
+
+  /**
+   * The Driver Verifier flags in force for this driver: fixed by the kernel's options when it is
+   * loaded; 0 once it is released.
+   */
+  int verifierFlags() {
+    return glue == null ? 0 : verifierFlags;
   }
 
   /** When the driver object was created, on the kernel's clock. */
@@ -126,19 +140,15 @@ final class DriverObjectImpl implements DriverObject {
   }
 
   void enterRoutine() {
-    synchronized (core.lock) {
-      activeRoutines++;
-    }
+    activeRoutines.incrementAndGet();
   }
 
   void exitRoutine() {
-    synchronized (core.lock) {
-      activeRoutines--;
-    }
+    activeRoutines.decrementAndGet();
   }
 
   int activeRoutines() {
-    return activeRoutines;
+    return activeRoutines.get();
   }
 
   /** Drops the entry points, so the driver instance is no longer reachable from the kernel. */

@@ -14,9 +14,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -35,8 +37,9 @@ final class IoManager {
   /** Loaded drivers (including those unloading) by upper-case name. */
   private final Map<String, DriverObjectImpl> drivers = new LinkedHashMap<>();
   /** Devices deleted while still referenced; they go when their last reference does. */
-  private final List<DeviceObjectImpl> zombies = new ArrayList<>();
-  private final List<Handle> handles = new ArrayList<>();
+  private final Set<DeviceObjectImpl> zombies = new LinkedHashSet<>();
+  /** Open handles, in the order they were opened. */
+  private final Set<Handle> handles = new LinkedHashSet<>();
   private PnpManager pnp;
   private long nextHandle = 4;
 
@@ -52,6 +55,9 @@ final class IoManager {
 
   /** A routine of {@code driver} returned: if its unload waited only for that, it may run now. */
   private void routineReturned(DriverObjectImpl driver) {
+    if (driver.state != DriverObjectImpl.State.UNLOAD_PENDING) {
+      return; // the common case, read without the lock: no unload waits for this routine
+    }
     boolean unload;
     synchronized (core.lock) {
       unload = driver.state == DriverObjectImpl.State.UNLOAD_PENDING && readyToUnload(driver);
@@ -308,7 +314,7 @@ final class IoManager {
       driver.state = DriverObjectImpl.State.UNLOADED;
       drivers.remove(key(driver.name()));
       driver.release();
-      core.lock.notifyAll();
+      core.wakeAllLocked();
     }
     core.trace("Unloaded", driver.name(), "driver object released");
     return true;
@@ -499,27 +505,60 @@ final class IoManager {
 
   /** Re-checks what may wait on a device's references: deletion, unload, surprise removal. */
   void afterRelease(DeviceObjectImpl device) {
-    DriverObjectImpl driver = device.driver();
-    boolean unload;
-    DeviceNode node;
+    int released;
     synchronized (core.lock) {
-      if (device.deleted && device.referenceCount == 0) {
-        zombies.remove(device);
-      }
-      unload = driver.state == DriverObjectImpl.State.UNLOAD_PENDING && readyToUnload(driver);
-      node = device.node;
+      released = releasedLocked(device);
     }
-    if (unload) {
+    afterReleased(device, released);
+  }
+
+  /** {@link #releasedLocked}: the driver may unload now. */
+  private static final int RELEASED_UNLOAD = 1;
+  /** {@link #releasedLocked}: the surprise-removed device node may be removed now. */
+  private static final int RELEASED_REMOVE = 2;
+
+  /**
+   * Under the lock, after a reference on {@code device} was dropped: forgets the device if it was
+   * deleted and is now unreferenced, and says what may go now ({@code RELEASED_*} bits).
+   */
+  private int releasedLocked(DeviceObjectImpl device) {
+    if (device.deleted && device.referenceCount == 0) {
+      zombies.remove(device);
+    }
+    DriverObjectImpl driver = device.driver();
+    int released = 0;
+    if (driver.state == DriverObjectImpl.State.UNLOAD_PENDING && readyToUnload(driver)) {
+      released |= RELEASED_UNLOAD;
+    }
+    if (device.node != null && pnp.claimSurpriseRemovalLocked(device.node)) {
+      released |= RELEASED_REMOVE;
+    }
+    return released;
+  }
+
+  /** Outside the lock: queues what {@link #releasedLocked} found may go, and runs it if idle. */
+  private void afterReleased(DeviceObjectImpl device, int released) {
+    if ((released & RELEASED_UNLOAD) != 0) {
+      DriverObjectImpl driver = device.driver();
       core.defer(() -> tryUnload(driver));
     }
-    if (node != null) {
-      pnp.referencesReleased(node);
+    if ((released & RELEASED_REMOVE) != 0) {
+      pnp.removeSurpriseRemovedLater(device.node);
     }
     core.drainDeferredIfIdle();
   }
 
   // ---------------------------------------------------------------------------------------------
   // IRP routing and completion
+
+  /** What a dispatch routine is called in reports, by major function code. */
+  private static final String[] DISPATCH_WHAT = new String[MajorFunction.MAXIMUM_FUNCTION + 1];
+
+  static {
+    for (MajorFunction major : MajorFunction.values()) {
+      DISPATCH_WHAT[major.code()] = "dispatch " + major.wdkName();
+    }
+  }
 
   NtStatus callDriver(DeviceObjectImpl device, IrpImpl irp) {
     irp.current++;
@@ -540,7 +579,7 @@ final class IoManager {
     DriverDispatch routine = driver.majorFunction(major);
     int actionsBefore = ++irp.actions;
     int passesBefore = ++irp.passes;
-    NtStatus status = core.callRoutine(driver, core.thread().irql, "dispatch " + major.wdkName(),
+    NtStatus status = core.callRoutine(driver, core.thread().irql, DISPATCH_WHAT[major.code()],
         () -> routine.dispatch(device, irp));
     if (status == null) {
       throw core.bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, 0xC0000005L, device.address(), 0,
@@ -579,15 +618,12 @@ final class IoManager {
 
   void completeRequest(IrpImpl irp) {
     irp.actions++;
-    synchronized (core.lock) {
-      if (irp.state != IrpImpl.State.ACTIVE) {
-        throw core.bugCheck(BugCheck.MULTIPLE_IRP_COMPLETE_REQUESTS, irp.address, 0, 0, 0,
-            core.thread().currentDriver, "IoCompleteRequest on " + irp
-                + ", which is already completed", null);
-      }
-      irp.state = IrpImpl.State.COMPLETING;
+    if (!irp.changeState(IrpImpl.State.ACTIVE, IrpImpl.State.COMPLETING)) {
+      throw core.bugCheck(BugCheck.MULTIPLE_IRP_COMPLETE_REQUESTS, irp.address, 0, 0, 0,
+          core.thread().currentDriver, "IoCompleteRequest on " + irp
+              + ", which is already completed", null);
     }
-    irp.cancelRoutine.set(null);
+    irp.exchangeCancelRoutine(null);
     continueCompletion(irp);
   }
 
@@ -605,21 +641,25 @@ final class IoManager {
       DeviceObjectImpl upper = irp.current >= 0 ? irp.locations[irp.current].deviceObject : null;
       if (invoke) {
         DriverObjectImpl owner = upper == null ? null : upper.driver();
+        // While its completion routine runs, the IRP is the routine's driver's again: the routine
+        // may signal another thread that completes or resends it, and then return
+        // STATUS_MORE_PROCESSING_REQUIRED, after which the I/O manager no longer touches it.
+        irp.setState(IrpImpl.State.ACTIVE);
         NtStatus result = core.callRoutine(owner, core.thread().irql, "completion routine",
             () -> routine.complete(upper, irp, context));
         if (NtStatus.MORE_PROCESSING_REQUIRED.equals(result)) {
-          synchronized (core.lock) {
-            irp.state = IrpImpl.State.ACTIVE;
-          }
           return;
+        }
+        if (!irp.changeState(IrpImpl.State.ACTIVE, IrpImpl.State.COMPLETING)) {
+          throw core.bugCheck(BugCheck.MULTIPLE_IRP_COMPLETE_REQUESTS, irp.address, 0, 0, 0,
+              owner, irp + " was completed while its completion routine ran, and the routine"
+                  + " returned " + result + " instead of STATUS_MORE_PROCESSING_REQUIRED", null);
         }
       } else if (pending && irp.current >= 0) {
         irp.locations[irp.current].pending = true;
       }
     }
-    synchronized (core.lock) {
-      irp.state = IrpImpl.State.DONE;
-    }
+    irp.setState(IrpImpl.State.DONE);
     finish(irp);
   }
 
@@ -629,27 +669,44 @@ final class IoManager {
         || irp.cancelled && location.invokeOnCancel;
   }
 
-  /** Final completion at the top: copy back, wake the caller, release the IRP's references. */
+  /**
+   * Final completion at the top: copy back, wake the caller, release the IRP's references (on the
+   * device and on the caller's file, whose deferred CLOSE may now go).
+   */
   private void finish(IrpImpl irp) {
     IrpImpl.Completion completion = irp.completion;
     if (completion != null) {
       completion.completed(irp);
     }
     DeviceObjectImpl device = irp.referencedDevice;
+    FileObjectImpl file = irp.callerFile;
+    boolean close = false;
+    int released = 0;
     synchronized (core.lock) {
+      if (file != null) {
+        file.outstanding--;
+        close = file.closePending && file.outstanding == 0 && !file.closed;
+        if (close) {
+          file.closed = true;
+        }
+      }
       if (device != null) {
         device.referenceCount--;
+        released = releasedLocked(device);
       }
-      core.lock.notifyAll();
+      core.wakeAllLocked();
+    }
+    if (close) {
+      core.defer(() -> sendClose(file));
     }
     if (device != null) {
-      afterRelease(device);
+      afterReleased(device, released);
     }
   }
 
   boolean cancelIrp(IrpImpl irp) {
     irp.cancelled = true;
-    io.jwdm.kernel.DriverCancel routine = irp.cancelRoutine.getAndSet(null);
+    io.jwdm.kernel.DriverCancel routine = irp.exchangeCancelRoutine(null);
     if (routine == null) {
       return false;
     }
@@ -706,7 +763,7 @@ final class IoManager {
           return false;
         }
         try {
-          core.lock.wait(Math.max(1, left / 1_000_000));
+          core.waitLocked(Math.max(1, left / 1_000_000));
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           return false;
@@ -732,6 +789,7 @@ final class IoManager {
       }
     }
     irp.referencedDevice = top;
+    irp.callerFile = file;
     return irp;
   }
 
@@ -886,11 +944,7 @@ final class IoManager {
             Math.min(output.length, done.systemBuffer.capacity())));
         done.systemBuffer.get(0, output, 0, count);
       }
-      FileObjectImpl file = done.locations.length > 0 ? done.locations[0].fileObject : null;
       request.complete(new IoResult(done.ioStatus().status(), information, output));
-      if (file != null) {
-        fileIrpDone(file);
-      }
     };
     return request;
   }
@@ -906,21 +960,6 @@ final class IoManager {
   IoResult send(DeviceObjectImpl top, IrpImpl irp, byte[] output, Copy copy) {
     IoRequest request = submit(top, irp, output, copy);
     return request.awaitInKernel();
-  }
-
-  /** A caller's IRP on {@code file} completed: a deferred CLOSE may now go. */
-  private void fileIrpDone(FileObjectImpl file) {
-    boolean close;
-    synchronized (core.lock) {
-      file.outstanding--;
-      close = file.closePending && file.outstanding == 0 && !file.closed;
-      if (close) {
-        file.closed = true;
-      }
-    }
-    if (close) {
-      core.defer(() -> sendClose(file));
-    }
   }
 
   void close(Handle handle) {

@@ -65,7 +65,7 @@ public final class IoRequest {
           return false;
         }
         try {
-          core.lock.wait(Math.max(1, left / 1_000_000));
+          core.waitLocked(Math.max(1, left / 1_000_000));
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           return false;

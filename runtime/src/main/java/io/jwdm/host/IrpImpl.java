@@ -11,7 +11,9 @@ import io.jwdm.kernel.MajorFunction;
 import io.jwdm.kernel.Mdl;
 import io.jwdm.kernel.NtStatus;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 /**
  * The kernel's IRP. Stack locations are indexed from 0 (the top driver's) down; {@link #current} is
@@ -40,19 +42,62 @@ final class IrpImpl implements Irp {
   ByteBuffer systemBuffer;
   MdlImpl mdl;
   ByteBuffer userBuffer;
-  volatile boolean pendingReturned;
+  /** Set by completion on the completing thread, read there by completion routines. */
+  boolean pendingReturned;
   volatile boolean cancelled;
-  final AtomicReference<DriverCancel> cancelRoutine = new AtomicReference<>();
-  volatile State state = State.ACTIVE;
-  private final Object[] driverContext = new Object[4];
+  /** Accessed through {@link #CANCEL_ROUTINE}: cancel and completion race for it. */
+  private volatile DriverCancel cancelRoutine;
+  /** Accessed through {@link #STATE} with release/acquire ordering, and compare-and-set. */
+  private State state = State.ACTIVE;
+  /** {@code Tail.Overlay.DriverContext}: four slots, allocated when a driver first sets one. */
+  private Object[] driverContext;
+  /** The caller's open file whose outstanding count this IRP holds, or null. */
+  FileObjectImpl callerFile;
   /** The device the IRP was first sent to: it holds a reference on it until completion. */
   DeviceObjectImpl referencedDevice;
-  /** IoCallDriver and IoCompleteRequest calls on this IRP so far: what a dispatch routine did. */
-  volatile int actions;
+  /**
+   * IoCallDriver and IoCompleteRequest calls on this IRP so far: what a dispatch routine did. Read
+   * by the thread that called the routine, for the verifier's I/O checks.
+   */
+  int actions;
   /** IoCallDriver calls on this IRP so far. */
-  volatile int passes;
+  int passes;
   /** Called at final completion (copy-back, waking the caller). */
   Completion completion;
+
+  private static final VarHandle CANCEL_ROUTINE;
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CANCEL_ROUTINE = lookup.findVarHandle(IrpImpl.class, "cancelRoutine", DriverCancel.class);
+      STATE = lookup.findVarHandle(IrpImpl.class, "state", State.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** {@code IoSetCancelRoutine}: sets the cancel routine (null clears it) and returns the old one. */
+  DriverCancel exchangeCancelRoutine(DriverCancel routine) {
+    if (routine == null && cancelRoutine == null) {
+      return null; // nothing to clear: completion of an IRP that was never cancelable
+    }
+    return (DriverCancel) CANCEL_ROUTINE.getAndSet(this, routine);
+  }
+
+  State state() {
+    return (State) STATE.getAcquire(this);
+  }
+
+  void setState(State state) {
+    STATE.setRelease(this, state);
+  }
+
+  /** Moves the IRP from {@code expected} to {@code next}; false if it was not in {@code expected}. */
+  boolean changeState(State expected, State next) {
+    return STATE.compareAndSet(this, expected, next);
+  }
 
   IrpImpl(long address, int stackCount) {
     this.address = address;
@@ -118,11 +163,17 @@ final class IrpImpl implements Irp {
 
   @Override
   public Object driverContext(int index) {
-    return driverContext[index];
+    Objects.checkIndex(index, 4);
+    Object[] slots = driverContext;
+    return slots == null ? null : slots[index];
   }
 
   @Override
   public void setDriverContext(int index, Object value) {
+    Objects.checkIndex(index, 4);
+    if (driverContext == null) {
+      driverContext = new Object[4];
+    }
     driverContext[index] = value;
   }
 
@@ -134,8 +185,10 @@ final class IrpImpl implements Irp {
 
   /** {@code IO_STATUS_BLOCK}. */
   static final class StatusBlock implements IoStatusBlock {
-    private volatile NtStatus status = NtStatus.SUCCESS;
-    private volatile long information;
+    // Plain fields: a driver sets them before IoCompleteRequest, and the caller reads them after
+    // completion, which the kernel publishes under its lock.
+    private NtStatus status = NtStatus.SUCCESS;
+    private long information;
 
     @Override
     public NtStatus status() {

@@ -21,7 +21,8 @@ final class KernelCore {
   final Object lock = new Object();
   final KernelOptions options;
   private final ThreadLocal<KThread> threads = ThreadLocal.withInitial(KThread::new);
-  private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+  private final java.util.Queue<Runnable> deferred =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final ArrayDeque<TraceEvent> trace = new ArrayDeque<>();
   private final List<Leak> leaks = new ArrayList<>();
   private final List<Runnable> bugCheckHooks = new ArrayList<>();
@@ -42,7 +43,10 @@ final class KernelCore {
   /** Live driver objects the verifier watches, by address, in creation order. */
   private final java.util.Map<Long, Tracked> tracked = new java.util.LinkedHashMap<>();
   private long traceSequence;
-  private long nextAddress = 0xFFFF_A000_0000_1000L;
+  private final java.util.concurrent.atomic.AtomicLong nextAddress =
+      new java.util.concurrent.atomic.AtomicLong(0xFFFF_A000_0000_1000L);
+  /** Threads in {@link #waitLocked}: {@link #wakeAllLocked} notifies only when there are some. */
+  private int waiters;
   private volatile BugCheck bugCheck;
 
   KernelCore(KernelOptions options) {
@@ -81,16 +85,60 @@ final class KernelCore {
     return clock.getAsLong();
   }
 
+  /** The calling thread's kernel context. */
   KThread thread() {
-    return threads.get();
+    // The last thread's context, checked against the current thread: a kernel is mostly driven by
+    // one thread at a time, and Thread.currentThread() is much cheaper than a ThreadLocal lookup.
+    LastThread last = lastThread;
+    Thread current = Thread.currentThread();
+    if (last != null && last.thread == current) {
+      return last.context;
+    }
+    KThread context = threads.get();
+    lastThread = new LastThread(current, context);
+    return context;
   }
+
+  /**
+   * A thread and its kernel context. Immutable, so that the racy, unsynchronized {@link
+   * #lastThread} field is always seen whole.
+   */
+  private static final class LastThread {
+    final Thread thread;
+    final KThread context;
+
+    LastThread(Thread thread, KThread context) {
+      this.thread = thread;
+      this.context = context;
+    }
+  }
+
+  /** The context {@link #thread()} returned last; read and written without the lock. */
+  private LastThread lastThread;
 
   /** A new, unique, deterministic kernel address for an object, for reports and bug checks. */
   long allocateAddress() {
-    synchronized (lock) {
-      long address = nextAddress;
-      nextAddress += 0x100;
-      return address;
+    return nextAddress.getAndAdd(0x100);
+  }
+
+  /**
+   * Waits on the kernel lock, which the caller holds, for a {@link #wakeAllLocked} or up to
+   * {@code millis}. Every wait on the lock goes through here, so that a wake with no waiter costs
+   * nothing.
+   */
+  void waitLocked(long millis) throws InterruptedException {
+    waiters++;
+    try {
+      lock.wait(millis);
+    } finally {
+      waiters--;
+    }
+  }
+
+  /** Wakes every thread in {@link #waitLocked}; the caller holds the kernel lock. */
+  void wakeAllLocked() {
+    if (waiters > 0) {
+      lock.notifyAll();
     }
   }
 
@@ -149,9 +197,7 @@ final class KernelCore {
    * call returns, or, under the real-time scheduler, on a worker thread.
    */
   void defer(Runnable work) {
-    synchronized (lock) {
-      deferred.add(work);
-    }
+    deferred.add(work);
     deferredKick.run();
   }
 
@@ -177,10 +223,7 @@ final class KernelCore {
     thread.draining = true;
     try {
       while (true) {
-        Runnable work;
-        synchronized (lock) {
-          work = deferred.poll();
-        }
+        Runnable work = deferred.poll();
         if (work != null) {
           work.run();
           continue;
@@ -232,11 +275,7 @@ final class KernelCore {
     } catch (BugCheckUnwind | Scheduler.ThreadExit unwind) {
       throw unwind;
     } catch (RuntimeException | Error thrown) {
-      throw bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, exceptionCode(thrown),
-          driver == null ? 0 : driver.address(), 0, 0, driver,
-          (driver == null ? "a kernel callback" : driver.name()) + " threw from " + what + ": "
-              + thrown,
-          thrown);
+      throw routineThrew(driver, what, thrown);
     } finally {
       if (count) {
         driver.exitRoutine();
@@ -248,6 +287,15 @@ final class KernelCore {
         routineExit.accept(driver);
       }
     }
+  }
+
+  /** Bug check 0x1E for a routine that threw: what a C driver's unhandled exception causes. */
+  private BugCheckUnwind routineThrew(DriverObjectImpl driver, String what, Throwable thrown) {
+    return bugCheck(BugCheck.KMODE_EXCEPTION_NOT_HANDLED, exceptionCode(thrown),
+        driver == null ? 0 : driver.address(), 0, 0, driver,
+        (driver == null ? "a kernel callback" : driver.name()) + " threw from " + what + ": "
+            + thrown,
+        thrown);
   }
 
   /** Called after each driver routine returns: a pending unload may now run. */

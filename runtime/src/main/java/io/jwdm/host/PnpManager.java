@@ -360,20 +360,34 @@ final class PnpManager {
   void referencesReleased(DeviceNode node) {
     boolean remove;
     synchronized (core.lock) {
-      remove = node.state == DeviceNode.State.SURPRISE_REMOVED && !node.removing
-          && referenceCount(node) == 0;
-      if (remove) {
-        node.removing = true;
-      }
+      remove = claimSurpriseRemovalLocked(node);
     }
     if (remove) {
-      core.defer(() -> {
-        synchronized (core.lock) {
-          node.removing = false;
-        }
-        removeNow(node);
-      });
+      removeSurpriseRemovedLater(node);
     }
+  }
+
+  /**
+   * Under the lock: true if {@code node} was surprise-removed and its last reference is gone, so
+   * its removal may finish; the caller then calls {@link #removeSurpriseRemovedLater}.
+   */
+  boolean claimSurpriseRemovalLocked(DeviceNode node) {
+    if (node.state != DeviceNode.State.SURPRISE_REMOVED || node.removing
+        || referenceCount(node) != 0) {
+      return false;
+    }
+    node.removing = true;
+    return true;
+  }
+
+  /** Queues the REMOVE_DEVICE of a node {@link #claimSurpriseRemovalLocked} claimed. */
+  void removeSurpriseRemovedLater(DeviceNode node) {
+    core.defer(() -> {
+      synchronized (core.lock) {
+        node.removing = false;
+      }
+      removeNow(node);
+    });
   }
 
   private void removeNow(DeviceNode node) {

@@ -290,7 +290,7 @@ final class Scheduler {
         ready.add(thread);
       }
     }
-    core.lock.notifyAll();
+    core.wakeAllLocked();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -378,7 +378,7 @@ final class Scheduler {
           break;
         }
         try {
-          core.lock.wait(Math.max(1, left / 1_000_000));
+          core.waitLocked(Math.max(1, left / 1_000_000));
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           break;
@@ -407,7 +407,7 @@ final class Scheduler {
           return NtStatus.TIMEOUT;
         }
         try {
-          core.lock.wait(Math.max(1, left / 10_000));
+          core.waitLocked(Math.max(1, left / 10_000));
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw new ThreadExit();
@@ -527,7 +527,7 @@ final class Scheduler {
       impl.dpc = dpcImpl;
       impl.sequence = ++sequence;
       timers.add(impl);
-      core.lock.notifyAll();
+      core.wakeAllLocked();
     }
     if (!wasSet) {
       core.track(new Tracked("Timer", impl.owner, impl.address, impl.toString() + " set",
@@ -580,7 +580,7 @@ final class Scheduler {
     dpcQueue.add(impl);
     core.track(new Tracked("Dpc", impl.owner, impl.address, impl.toString() + " queued",
         Tracked.Category.TIMER_OR_DPC, impl.creationStack, () -> removeQueueDpc(impl)));
-    core.lock.notifyAll();
+    core.wakeAllLocked();
   }
 
   boolean removeQueueDpc(KDpc dpc) {
@@ -614,7 +614,7 @@ final class Scheduler {
       while (!dpcQueue.isEmpty() || dpcsRunning > 0) {
         core.checkRunning();
         try {
-          core.lock.wait(10);
+          core.waitLocked(10);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           return;
@@ -640,12 +640,25 @@ final class Scheduler {
     } finally {
       synchronized (core.lock) {
         dpcsRunning--;
-        core.lock.notifyAll();
+        core.wakeAllLocked();
       }
     }
   }
 
   /** Fires the timers whose time has come and wakes the threads whose wait timed out. */
+  /** Under the lock, deterministic: true if a timer is due or a waiting thread's wait ends. */
+  private boolean anythingDueLocked() {
+    if (!timers.isEmpty() && timers.first().due <= virtualNow) {
+      return true;
+    }
+    for (int i = 0; i < waiting.size(); i++) {
+      if (waiting.get(i).wakeAt <= virtualNow) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void fireDue() {
     List<TimerImpl> expired = new ArrayList<>();
     synchronized (core.lock) {
@@ -736,7 +749,7 @@ final class Scheduler {
       impl.context = context;
       impl.device.referenceCount++;
       workQueue.add(impl);
-      core.lock.notifyAll();
+      core.wakeAllLocked();
     }
     if (!deterministic) {
       ensureRealTimeThreads();
@@ -781,7 +794,7 @@ final class Scheduler {
       synchronized (core.lock) {
         item.queued = false;
         item.device.referenceCount--;
-        core.lock.notifyAll();
+        core.wakeAllLocked();
       }
     }
     if (core.bugCheck() == null) {
@@ -844,7 +857,7 @@ final class Scheduler {
         if (running == self) {
           running = null;
         }
-        core.lock.notifyAll();
+        core.wakeAllLocked();
       }
     }
   }
@@ -862,7 +875,7 @@ final class Scheduler {
       if (running == self) {
         running = null;
       }
-      core.lock.notifyAll();
+      core.wakeAllLocked();
     }
     self.permit.acquireUninterruptibly();
     if (self.aborted || core.bugCheck() != null) {
@@ -879,7 +892,7 @@ final class Scheduler {
     synchronized (core.lock) {
       while (running == thread && core.bugCheck() == null) {
         try {
-          core.lock.wait(1000);
+          core.waitLocked(1000);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           return;
@@ -907,7 +920,7 @@ final class Scheduler {
       for (SystemThread thread : threads) {
         thread.aborted = true;
       }
-      core.lock.notifyAll();
+      core.wakeAllLocked();
     }
     for (SystemThread thread : threads) {
       thread.permit.release();
@@ -926,6 +939,11 @@ final class Scheduler {
   boolean step() {
     if (!deterministic) {
       return false;
+    }
+    synchronized (core.lock) {
+      if (dpcQueue.isEmpty() && workQueue.isEmpty() && ready.isEmpty() && !anythingDueLocked()) {
+        return false; // the common case at the end of a host call: one lock, nothing allocated
+      }
     }
     fireDue();
     DpcImpl dpc = null;
@@ -1017,7 +1035,7 @@ final class Scheduler {
         if (next == null) {
           long wait = timers.isEmpty() ? 50 : Math.max(1, (timers.first().due - now()) / 10_000);
           try {
-            core.lock.wait(Math.min(wait, 50));
+            core.waitLocked(Math.min(wait, 50));
           } catch (InterruptedException interrupted) {
             return;
           }
@@ -1037,7 +1055,7 @@ final class Scheduler {
   void close() {
     synchronized (core.lock) {
       closed = true;
-      core.lock.notifyAll();
+      core.wakeAllLocked();
     }
     abortThreads();
     if (workers != null) {

@@ -349,7 +349,7 @@ final class Services implements KernelServices {
     ioSetCompletionRoutine(request, (d, i, c) -> {
       synchronized (core.lock) {
         done[0] = true;
-        core.lock.notifyAll();
+        core.wakeAllLocked();
       }
       return NtStatus.MORE_PROCESSING_REQUIRED;
     }, null, true, true, true);
@@ -374,7 +374,7 @@ final class Services implements KernelServices {
 
   @Override
   public DriverCancel ioSetCancelRoutine(Irp irp, DriverCancel routine) {
-    return irp(irp, "IoSetCancelRoutine").cancelRoutine.getAndSet(routine);
+    return irp(irp, "IoSetCancelRoutine").exchangeCancelRoutine(routine);
   }
 
   @Override
@@ -389,7 +389,7 @@ final class Services implements KernelServices {
     DeviceObjectImpl device = device(deviceObject, "IoStartPacket");
     IrpImpl request = irp(irp, "IoStartPacket");
     if (cancelFunction != null) {
-      request.cancelRoutine.set(cancelFunction);
+      request.exchangeCancelRoutine(cancelFunction);
     }
     boolean start;
     synchronized (core.lock) {
@@ -821,7 +821,7 @@ final class Services implements KernelServices {
     RemoveLockImpl lock = removeLock(removeLock, "IoReleaseRemoveLock");
     synchronized (core.lock) {
       lock.count--;
-      core.lock.notifyAll();
+      core.wakeAllLocked();
     }
   }
 
@@ -832,7 +832,7 @@ final class Services implements KernelServices {
     synchronized (core.lock) {
       lock.removed = true;
       lock.count--;
-      core.lock.notifyAll();
+      core.wakeAllLocked();
     }
     io.waitUntil(() -> lock.count <= 0, 0, "IoReleaseRemoveLockAndWait (" + lock.tag + ")");
   }

@@ -384,7 +384,7 @@ final class SyncManager {
           return false;
         }
         try {
-          core.lock.wait(Math.max(1, Math.min(10, left / 1_000_000)));
+          core.waitLocked(Math.max(1, Math.min(10, left / 1_000_000)));
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw new Scheduler.ThreadExit();

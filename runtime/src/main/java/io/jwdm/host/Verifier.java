@@ -23,7 +23,7 @@ final class Verifier {
 
   /** The flags in force for {@code driver}; 0 for the kernel itself. */
   int flags(DriverObjectImpl driver) {
-    return driver == null || driver.glue() == null ? 0 : options.verifierFlags(driver.name());
+    return driver == null ? 0 : driver.verifierFlags();
   }
 
   /** True if any of {@code anyOf} is on for {@code driver}. */
