@@ -79,7 +79,7 @@ final class CallbackManager {
   private final List<ShutdownRegistration> shutdownDevices = new ArrayList<>();
   private final List<PnpRegistration> pnpCallbacks = new ArrayList<>();
   /** The device nodes whose arrival was announced and whose removal was not. */
-  private final Set<DeviceNode> arrived = new LinkedHashSet<>();
+  private Set<DeviceNode> arrived = new LinkedHashSet<>();
   /** Registered bug check callbacks, the most recent first. */
   private final List<BugCheckRecord> bugCheckCallbacks = new ArrayList<>();
 
@@ -579,6 +579,12 @@ final class CallbackManager {
     List<PnpRegistration> registrations;
     synchronized (core.lock) {
       if (arrival ? !arrived.add(node) : !arrived.remove(node)) {
+        return;
+      }
+      if (arrived.isEmpty()) {
+        arrived = new LinkedHashSet<>(); // a hash table never shrinks: let the peak's go
+      }
+      if (pnpCallbacks.isEmpty()) {
         return;
       }
       registrations = new ArrayList<>(pnpCallbacks);

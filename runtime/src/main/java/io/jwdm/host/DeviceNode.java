@@ -43,6 +43,12 @@ public final class DeviceNode {
   final DeviceObjectImpl pdo;
   /** The drivers with a device in this stack, bottom-up, without the bus driver. */
   final List<DriverObjectImpl> drivers = new ArrayList<>();
+  /**
+   * The device objects above the PDO that belonged to this stack (attached to it, or added by
+   * AddDevice), including those since detached: where REMOVE_DEVICE looks for leftovers. Guarded by
+   * the kernel lock.
+   */
+  final List<DeviceObjectImpl> members = new ArrayList<>();
   State state = State.STARTING;
   int problemCode;
   /** REMOVE_DEVICE was (or is being) sent. */
@@ -112,5 +118,13 @@ public final class DeviceNode {
   @Override
   public String toString() {
     return "DeviceNode[" + instanceId + ", " + state() + "]";
+  }
+
+  /** Makes {@code device} a member of this stack; the caller holds the kernel lock. */
+  void adopt(DeviceObjectImpl device) {
+    if (device.node != this) {
+      device.node = this;
+      members.add(device);
+    }
   }
 }

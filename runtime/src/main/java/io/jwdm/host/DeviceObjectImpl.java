@@ -27,6 +27,10 @@ final class DeviceObjectImpl implements DeviceObject {
   int stackSize = 1;
   /** IoDeleteDevice was called: the name is gone, the object waits for its references. */
   boolean deleted;
+  /** The driver's device list this device is in, and its neighbours there; see {@link DeviceList}. */
+  DeviceList list;
+  DeviceObjectImpl nextInList;
+  DeviceObjectImpl previousInList;
   /** Open file objects and outstanding IRPs that reference this device. */
   int referenceCount;
   /** Open file objects on this device (for exclusive devices). */
@@ -35,7 +39,7 @@ final class DeviceObjectImpl implements DeviceObject {
   DeviceNode node;
   /** StartIo state: the IRP being processed and the IRPs waiting. */
   IrpImpl currentIrp;
-  final ArrayDeque<IrpImpl> deviceQueue = new ArrayDeque<>();
+  final ArrayDeque<IrpImpl> deviceQueue = new ArrayDeque<>(2); // StartIo queues are short
 
   DeviceObjectImpl(DriverObjectImpl driver, Services services, String name, int deviceType,
       int characteristics, boolean exclusive, Object extension, int flags, long address,
@@ -122,9 +126,7 @@ final class DeviceObjectImpl implements DeviceObject {
   @Override
   public DeviceObject nextDevice() {
     synchronized (services.core().lock) {
-      List<DeviceObjectImpl> list = driver.devices;
-      int index = list.indexOf(this);
-      return index >= 0 && index + 1 < list.size() ? list.get(index + 1) : null;
+      return list == driver.devices ? DeviceList.next(this) : null;
     }
   }
 

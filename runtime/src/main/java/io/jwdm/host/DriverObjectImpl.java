@@ -48,12 +48,17 @@ final class DriverObjectImpl implements DriverObject {
   private volatile DriverStartIo startIo;
   private volatile DriverUnload unload;
   /** This driver's live device objects, newest first, as the WDK's DeviceObject/NextDevice list. */
-  final List<DeviceObjectImpl> devices = new ArrayList<>();
+  final DeviceList devices = new DeviceList();
   /**
    * Its deleted device objects: their extensions are dropped when the driver is released, once no
    * IRP can reach them, so an object a host keeps (a closed handle) holds no driver state.
    */
   final List<DeviceObjectImpl> deletedDevices = new ArrayList<>();
+  /**
+   * Device stacks the PnP manager is building with this driver now: while there are any, the
+   * driver is not unloaded for having no devices. Guarded by the kernel lock.
+   */
+  int stacksBuilding;
   /** Written under the kernel lock; read without it on the I/O path. */
   volatile State state = State.LOADING;
   private final long loadTime;
@@ -198,7 +203,7 @@ final class DriverObjectImpl implements DriverObject {
   @Override
   public DeviceObject deviceObject() {
     synchronized (core.lock) {
-      return devices.isEmpty() ? null : devices.get(0);
+      return devices.first();
     }
   }
 

@@ -34,12 +34,17 @@ final class IoManager {
   private final ObjectNamespace namespace = new ObjectNamespace();
   /** Installed driver packages by upper-case name, in installation order. */
   private final Map<String, DriverGlue> installed = new LinkedHashMap<>();
+  /**
+   * Installed WDM packages by upper-case hardware ID, each list in installation order: what the PnP
+   * manager matches a new device against, without looking at every installed package.
+   */
+  private final Map<String, List<DriverGlue>> byHardwareId = new java.util.HashMap<>();
   /** Loaded drivers (including those unloading) by upper-case name. */
   private final Map<String, DriverObjectImpl> drivers = new LinkedHashMap<>();
   /** Devices deleted while still referenced; they go when their last reference does. */
   private final Set<DeviceObjectImpl> zombies = new LinkedHashSet<>();
   /** Open handles, in the order they were opened. */
-  private final Set<Handle> handles = new LinkedHashSet<>();
+  private Set<Handle> handles = new LinkedHashSet<>();
   private PnpManager pnp;
   private long nextHandle = 4;
 
@@ -85,20 +90,46 @@ final class IoManager {
 
   void install(DriverGlue glue) {
     String name = glue.driverName();
+    Set<String> ids = glue.model() == DriverModel.WDM ? hardwareIdKeys(glue) : Set.of();
     synchronized (core.lock) {
       DriverGlue existing = installed.get(key(name));
       if (existing != null && existing != glue) {
         throw new IllegalStateException("a driver named " + name + " is already installed ("
             + existing.driverClass().getName() + ")");
       }
+      if (existing == glue) {
+        return;
+      }
       installed.put(key(name), glue);
+      for (String id : ids) {
+        byHardwareId.computeIfAbsent(id, unused -> new ArrayList<>(1)).add(glue);
+      }
     }
+  }
+
+  private static Set<String> hardwareIdKeys(DriverGlue glue) {
+    Set<String> keys = new LinkedHashSet<>();
+    for (String id : glue.hardwareIds()) {
+      keys.add(key(id));
+    }
+    return keys;
   }
 
   /** Removes an installed package; for replacing it. */
   void uninstall(String name) {
     synchronized (core.lock) {
-      installed.remove(key(name));
+      DriverGlue glue = installed.remove(key(name));
+      if (glue != null) {
+        byHardwareId.values().removeIf(serving -> serving.remove(glue) && serving.isEmpty());
+      }
+    }
+  }
+
+  /** The installed WDM packages that serve {@code hardwareId}, in installation order. */
+  List<DriverGlue> installedFor(String hardwareId) {
+    synchronized (core.lock) {
+      List<DriverGlue> serving = byHardwareId.get(key(hardwareId));
+      return serving == null ? List.of() : List.copyOf(serving);
     }
   }
 
@@ -170,6 +201,7 @@ final class IoManager {
         driver.state = DriverObjectImpl.State.UNLOADED;
         drivers.remove(key(name));
         driver.release();
+        core.wakeAllLocked();
       }
       status[0] = result;
       return null;
@@ -189,6 +221,7 @@ final class IoManager {
         device.setFlags(device.flags() & ~Wdm.DO_DEVICE_INITIALIZING);
       }
       driver.state = DriverObjectImpl.State.LOADED;
+      core.wakeAllLocked();
     }
     core.trace("DriverEntry", name, "returned " + result);
     status[0] = result;
@@ -230,7 +263,7 @@ final class IoManager {
   void unloadIfNoDevices(DriverObjectImpl driver) {
     synchronized (core.lock) {
       if (driver.model() != DriverModel.WDM || driver.state != DriverObjectImpl.State.LOADED
-          || !driver.devices.isEmpty() || zombiesOf(driver) > 0) {
+          || driver.stacksBuilding > 0 || !driver.devices.isEmpty() || zombiesOf(driver) > 0) {
         return;
       }
       driver.state = DriverObjectImpl.State.UNLOAD_PENDING;
@@ -967,6 +1000,9 @@ final class IoManager {
     synchronized (core.lock) {
       if (!handles.remove(handle)) {
         return;
+      }
+      if (handles.isEmpty()) {
+        handles = new LinkedHashSet<>(); // a hash table never shrinks: let the peak's go
       }
     }
     DeviceObjectImpl top = file.device.top();

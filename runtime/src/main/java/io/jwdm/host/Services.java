@@ -191,7 +191,7 @@ final class Services implements KernelServices {
       int flags = Wdm.DO_DEVICE_INITIALIZING | (exclusive ? Wdm.DO_EXCLUSIVE : 0);
       DeviceObjectImpl device = new DeviceObjectImpl(driver, this, deviceName, deviceType,
           deviceCharacteristics, exclusive, deviceExtension, flags, core.allocateAddress(), stack);
-      driver.devices.add(0, device);
+      driver.devices.addFirst(device);
       if (deviceName != null) {
         io.namespace().addDevice(deviceName, device);
       }
@@ -265,8 +265,8 @@ final class Services implements KernelServices {
       top.attachedDevice = source;
       source.attachedTo = top;
       source.stackSize = top.stackSize + 1;
-      if (source.node == null) {
-        source.node = top.node;
+      if (source.node == null && top.node != null) {
+        top.node.adopt(source);
       }
     }
     core.trace("IoAttachDevice", source.driver().name(),
