@@ -446,24 +446,14 @@ class KernelStressTest {
   }
 
   /**
-   * Enables {@code node} again if it failed for a reason that is not the drivers' fault, once the
-   * previous driver instance is gone; then it must have started.
-   *
-   * <p>Code 38: the previous instance was still unloading, as Windows reports it. Code 31 with an
-   * AddDevice that got DELETE_PENDING: the known kernel race {@code AddDeviceUnloadRaceTest} replays
-   * (the driver's last device went while AddDevice ran, and the kernel began unloading it). It is
-   * counted and shown as an outcome, so that the run goes on; once the kernel is fixed the count
-   * stays 0 and this case can go.
+   * Enables {@code node} again if it failed because the previous driver instance was still
+   * unloading (code 38, as Windows reports it), once that instance is gone; then it must have
+   * started. Any other failure fails the run.
    */
   private void startAfterKnownFailures(DeviceNode node, String what) {
-    boolean previousInstance = node.state() == DeviceNode.State.FAILED
-        && node.problemCode() == DeviceNode.CODE_PREVIOUS_INSTANCE;
-    boolean addDeviceRace = node.state() == DeviceNode.State.FAILED
-        && node.problemCode() == DeviceNode.CODE_ADD_DEVICE_FAILED && addDeviceGotDeletePending();
-    if (previousInstance || addDeviceRace) {
-      counters.outcome(what + "(toaster) " + (previousInstance
-          ? "code 38, enabled after the previous instance unloaded"
-          : "code 31, AddDevice/unload race (AddDeviceUnloadRaceTest)"));
+    if (node.state() == DeviceNode.State.FAILED
+        && node.problemCode() == DeviceNode.CODE_PREVIOUS_INSTANCE) {
+      counters.outcome(what + "(toaster) code 38, enabled after the previous instance unloaded");
       for (String driver : List.of("Toaster", "ToasterFilter", IrpProbeFilter.NAME)) {
         if (kernel.drivers().stream().anyMatch(d -> d.name().equals(driver)
             && d.state() != io.jwdm.host.DriverInfo.State.LOADED)) {
@@ -476,18 +466,6 @@ class KernelStressTest {
       throw new AssertionError("a toaster did not start after " + what + ": " + node + "\n"
           + kernel.deviceTree() + "the end of the trace:\n" + traceTail());
     }
-  }
-
-  /** True if the trace's last AddDevice event is a failure with DELETE_PENDING. */
-  private boolean addDeviceGotDeletePending() {
-    List<io.jwdm.host.TraceEvent> trace = kernel.trace();
-    for (int i = trace.size() - 1; i >= 0; i--) {
-      io.jwdm.host.TraceEvent event = trace.get(i);
-      if (event.kind().equals("AddDevice")) {
-        return event.detail().startsWith("failed:") && event.detail().contains("DELETE_PENDING");
-      }
-    }
-    return false;
   }
 
   /**

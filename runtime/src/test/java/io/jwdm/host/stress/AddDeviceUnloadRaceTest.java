@@ -41,9 +41,9 @@ import org.junit.jupiter.api.Test;
  * A race the example stress test found, replayed step by step on the real-time scheduler: a WDM
  * driver's last device goes (the last handle of a surprise-removed device closes) while the PnP
  * manager is in that same driver's AddDevice for a new device. The driver has a device being added,
- * so it must not be unloaded under it: the new device starts on the running instance. The kernel
- * used to mark the driver unload-pending as soon as its device list was empty, so the new device's
- * IoCreateDevice got DELETE_PENDING, the device failed with code 31, and Unload ran.
+ * so it must not be unloaded under it: the new device starts on the running instance. (The kernel
+ * once marked the driver unload-pending as soon as its device list was empty, so the new device's
+ * IoCreateDevice got DELETE_PENDING, the device failed with code 31, and Unload ran.)
  */
 @DisplayName("Stress regression: the last device going while AddDevice runs")
 class AddDeviceUnloadRaceTest {
@@ -179,8 +179,6 @@ class AddDeviceUnloadRaceTest {
 
   @Test
   @DisplayName("a device added while the driver's last other device goes starts on the running driver")
-  @org.junit.jupiter.api.Disabled("kernel race, to fix: the PnP manager starts unloading a driver"
-      + " whose last device goes while AddDevice runs for a new one on another thread")
   void lastDeviceGoesDuringAddDevice() throws Exception {
     kernel = Kernel.boot(KernelOptions.builder().schedulerMode(SchedulerMode.REAL_TIME)
         .waitTimeout(Duration.ofSeconds(5)).build());
