@@ -177,6 +177,8 @@ public final class Kernel implements AutoCloseable {
    * @return true if the driver is no longer loaded
    */
   public boolean awaitUnloaded(String name, Duration timeout) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(timeout, "timeout");
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (core.lock) {
       while (io.loaded(name) != null) {
@@ -200,6 +202,7 @@ public final class Kernel implements AutoCloseable {
 
   /** True if a driver of that name is loaded (including while its unload is pending). */
   public boolean isLoaded(String name) {
+    Objects.requireNonNull(name, "name");
     return io.loaded(name) != null;
   }
 
@@ -207,6 +210,7 @@ public final class Kernel implements AutoCloseable {
    * Why a pending unload of {@code name} waits: its referenced devices and who holds handles.
    */
   public String unloadBlockers(String name) {
+    Objects.requireNonNull(name, "name");
     DriverObjectImpl driver = io.loaded(name);
     return driver == null ? "not loaded" : io.referenceSummary(driver);
   }
@@ -224,6 +228,7 @@ public final class Kernel implements AutoCloseable {
    * @return the device node; its state tells whether the device started
    */
   public DeviceNode plugIn(String... hardwareIds) {
+    Objects.requireNonNull(hardwareIds, "hardwareIds");
     List<String> ids = Arrays.asList(hardwareIds.clone());
     if (ids.isEmpty()) {
       throw new IllegalArgumentException("a device needs at least one hardware ID");

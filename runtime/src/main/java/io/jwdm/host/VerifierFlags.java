@@ -64,6 +64,7 @@ public final class VerifierFlags {
    * @throws IllegalArgumentException if the text is none of these, or names an unknown flag
    */
   public static int parse(String text) {
+    java.util.Objects.requireNonNull(text, "text");
     String trimmed = text.trim().toLowerCase(Locale.ROOT);
     if (trimmed.equals("standard") || trimmed.equals("/standard")) {
       return STANDARD;
