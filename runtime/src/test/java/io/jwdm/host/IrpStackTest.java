@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jwdm.kernel.DeviceObject;
@@ -190,6 +191,48 @@ class IrpStackTest {
     assertEquals(NtStatus.SUCCESS, request.result().status());
     assertArrayEquals("mpr".getBytes(US_ASCII), request.result().data());
     assertTrue(kernel.bugCheck().isEmpty(), "completing again after MORE_PROCESSING_REQUIRED is legal");
+  }
+
+  @Test
+  void aCompletionRoutineThatCompletesItsIrpAndLetsCompletionGoOnIsADoubleCompletion() {
+    Handle handle = openStack((self, device, irp) -> {
+      self.k.ioCopyCurrentIrpStackLocationToNext(irp);
+      self.k.ioSetCompletionRoutine(irp, (d, completing, context) -> {
+        // The IRP is Upper's again while this runs: completing it here is allowed only if the
+        // routine then returns STATUS_MORE_PROCESSING_REQUIRED, which this one does not.
+        self.k.ioCompleteRequest(completing, Wdm.IO_NO_INCREMENT);
+        return NtStatus.SUCCESS;
+      }, null, true, true, true);
+      return self.k.ioCallDriver(Routines.lower(device), irp);
+    });
+
+    SystemStoppedException stopped = assertThrows(SystemStoppedException.class,
+        () -> handle.deviceIoControl(IOCTL_NOW, null, 2));
+
+    assertEquals(BugCheck.MULTIPLE_IRP_COMPLETE_REQUESTS, stopped.bugCheck().code());
+    assertEquals("Upper", stopped.bugCheck().driverName());
+    assertTrue(stopped.bugCheck().message().contains("instead of STATUS_MORE_PROCESSING_REQUIRED"),
+        stopped.bugCheck()::message);
+  }
+
+  @Test
+  void aCompletionRoutineThatCompletesItsIrpAndReturnsMoreProcessingRequiredIsLegal() {
+    Handle handle = openStack((self, device, irp) -> {
+      self.k.ioCopyCurrentIrpStackLocationToNext(irp);
+      self.k.ioSetCompletionRoutine(irp, (d, completing, context) -> {
+        completing.systemBuffer().put(0, "cr".getBytes(US_ASCII));
+        completing.ioStatus().setInformation(2);
+        self.k.ioCompleteRequest(completing, Wdm.IO_NO_INCREMENT);
+        return NtStatus.MORE_PROCESSING_REQUIRED;
+      }, null, true, true, true);
+      return self.k.ioCallDriver(Routines.lower(device), irp);
+    });
+
+    IoResult result = handle.deviceIoControl(IOCTL_NOW, null, 2);
+
+    assertEquals(NtStatus.SUCCESS, result.status());
+    assertArrayEquals("cr".getBytes(US_ASCII), result.data());
+    assertTrue(kernel.bugCheck().isEmpty(), () -> kernel.bugCheck().toString());
   }
 
   @Test
