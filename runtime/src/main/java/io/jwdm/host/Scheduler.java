@@ -55,6 +55,8 @@ final class Scheduler {
   private final SplittableRandom random;
   private final long bootNanos = System.nanoTime();
   private long virtualNow;
+  /** When the first timer is due ({@link Long#MAX_VALUE} if none); see {@link #step}. */
+  private volatile long firstDue = Long.MAX_VALUE;
   private long sequence;
   private int threadNumber;
   private final ArrayDeque<DpcImpl> dpcQueue = new ArrayDeque<>();
@@ -527,6 +529,7 @@ final class Scheduler {
       impl.dpc = dpcImpl;
       impl.sequence = ++sequence;
       timers.add(impl);
+      timersChangedLocked();
       core.wakeAllLocked();
     }
     if (!wasSet) {
@@ -544,6 +547,7 @@ final class Scheduler {
       wasSet = impl.set;
       if (wasSet) {
         timers.remove(impl);
+        timersChangedLocked();
         impl.set = false;
       }
     }
@@ -646,6 +650,11 @@ final class Scheduler {
   }
 
   /** Fires the timers whose time has come and wakes the threads whose wait timed out. */
+  /** Under the lock, after the timer queue changed. */
+  private void timersChangedLocked() {
+    firstDue = timers.isEmpty() ? Long.MAX_VALUE : timers.first().due;
+  }
+
   /** Under the lock, deterministic: true if a timer is due or a waiting thread's wait ends. */
   private boolean anythingDueLocked() {
     if (!timers.isEmpty() && timers.first().due <= virtualNow) {
@@ -679,6 +688,7 @@ final class Scheduler {
           expired.add(timer);
         }
       }
+      timersChangedLocked();
       for (int i = 0; i < waiting.size(); i++) {
         SystemThread thread = waiting.get(i);
         if (thread.wakeAt <= now) {
@@ -938,6 +948,13 @@ final class Scheduler {
    */
   boolean step() {
     if (!deterministic) {
+      return false;
+    }
+    // Without the lock first: the host thread that queued work sees its own writes, and another
+    // host thread's work is run when its own host call ends. Reads that race are stale, never
+    // wrong in kind: a collection's emptiness, a long on a 64-bit JVM.
+    if (dpcQueue.isEmpty() && workQueue.isEmpty() && ready.isEmpty() && waiting.isEmpty()
+        && firstDue > virtualNow) {
       return false;
     }
     synchronized (core.lock) {
