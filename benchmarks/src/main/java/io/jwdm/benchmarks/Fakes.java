@@ -64,6 +64,11 @@ public final class Fakes {
     }
 
     @Override
+    public DriverUnload driverUnload() {
+      return unload;
+    }
+
+    @Override
     public DeviceObject deviceObject() {
       return null;
     }

@@ -311,21 +311,38 @@ public final class Report {
                 + driver);
       }
     }
-    Result image = find("LoadUnloadBenchmark.imageCycle");
-    if (image != null && felix != null) {
-      double ratio = felix.median / image.median;
-      boolean met = ratio >= 2.0;
-      row("3", "jar image cycle, examples jar (median; GC proof after the iteration)",
-          fmt(image.median) + " µs (Felix / image = " + fmt(ratio) + "×)",
-          "iterations " + image.medianSpread() + " µs", "≥ 2× faster than Felix", met);
-      goal("3", "jar image cycle ≥ 2× faster than Felix", met, "cycle-image",
-          "LoadUnloadBenchmark\\.imageCycle$");
-    }
+    // The goal compares like with like: a one-driver image against Felix's one-activator bundle,
+    // signed if that row ran (Felix verifies no signature). The examples jar is reported beside.
+    Result signedSmall = find("LoadUnloadBenchmark.imageCycleOneDriverSigned");
     Result small = find("LoadUnloadBenchmark.imageCycleOneDriver");
+    Result image = find("LoadUnloadBenchmark.imageCycle");
+    if (signedSmall != null && felix != null) {
+      double ratio = felix.median / signedSmall.median;
+      boolean met = ratio >= 2.0;
+      row("3", "jar image cycle, one-driver image (BenchLink + glue, test-signed; median; GC"
+              + " proof after the iteration)",
+          fmt(signedSmall.median) + " µs (Felix / image = " + fmt(ratio) + "×)",
+          "iterations " + signedSmall.medianSpread() + " µs", "≥ 2× faster than Felix", met);
+      goal("3", "jar image cycle ≥ 2× faster than Felix (one-driver image, signed)", met,
+          "cycle-image-signed", "LoadUnloadBenchmark\\.imageCycleOneDriverSigned$");
+    }
     if (small != null && felix != null) {
+      double ratio = felix.median / small.median;
+      boolean met = ratio >= 2.0;
+      boolean judged = signedSmall == null;
       row("3", "jar image cycle, one-driver image (BenchLink + glue, unsigned; median)",
-          fmt(small.median) + " µs (Felix / image = " + fmt(felix.median / small.median) + "×)",
-          "iterations " + small.medianSpread() + " µs", "— (the size of Felix's bundle)", null);
+          fmt(small.median) + " µs (Felix / image = " + fmt(ratio) + "×)",
+          "iterations " + small.medianSpread() + " µs",
+          judged ? "≥ 2× faster than Felix" : "—", judged ? met : null);
+      if (judged) {
+        goal("3", "jar image cycle ≥ 2× faster than Felix (one-driver image)", met,
+            "cycle-image-small", "LoadUnloadBenchmark\\.imageCycleOneDriver$");
+      }
+    }
+    if (image != null && felix != null) {
+      row("3", "jar image cycle, examples jar: 3 drivers, 30 classes, signed (median)",
+          fmt(image.median) + " µs (Felix / image = " + fmt(felix.median / image.median) + "×)",
+          "iterations " + image.medianSpread() + " µs", "— (ten times Felix's bundle)", null);
     }
     Result imageUnload = find("LoadUnloadBenchmark.imageCycleWithUnloadImage");
     if (imageUnload != null) {

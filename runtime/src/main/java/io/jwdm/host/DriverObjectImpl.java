@@ -201,6 +201,11 @@ final class DriverObjectImpl implements DriverObject {
   }
 
   @Override
+  public DriverUnload driverUnload() {
+    return unload;
+  }
+
+  @Override
   public DeviceObject deviceObject() {
     synchronized (core.lock) {
       return devices.first();

@@ -28,6 +28,12 @@ public interface DriverObject {
   /** Sets {@code DriverObject->DriverUnload}. A driver without one can never be unloaded. */
   void setDriverUnload(DriverUnload routine);
 
+  /**
+   * {@code DriverObject->DriverUnload}: the Unload routine, or null if none is set. A filter may
+   * read it to call the routine it replaces.
+   */
+  DriverUnload driverUnload();
+
   /** {@code DriverObject->DeviceObject}: the most recently created device object, or null. */
   DeviceObject deviceObject();
 

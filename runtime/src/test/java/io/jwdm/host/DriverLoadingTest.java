@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jwdm.kernel.DeviceObject;
@@ -35,6 +36,23 @@ class DriverLoadingTest {
     assertTrue(kernel.isLoaded("Beeper"));
     assertEquals(List.of("Beeper"), kernel.drivers().stream().map(DriverInfo::name).toList());
     assertEquals(DriverInfo.State.LOADED, kernel.drivers().get(0).state());
+  }
+
+  @Test
+  void aDriverReadsBackTheUnloadRoutineItSetAndNullWhenItSetNone() {
+    io.jwdm.kernel.DriverUnload routine = driver -> { };
+    io.jwdm.kernel.DriverUnload[] seen = new io.jwdm.kernel.DriverUnload[2];
+    kernel.install(TestDriver.legacy("Reader", journal).entry(self -> {
+      seen[0] = self.driverObject.driverUnload();
+      self.driverObject.setDriverUnload(routine);
+      seen[1] = self.driverObject.driverUnload();
+      return NtStatus.SUCCESS;
+    }).build());
+
+    assertEquals(NtStatus.SUCCESS, kernel.loadDriver("Reader"));
+
+    assertEquals(null, seen[0], "no Unload routine before the driver sets one");
+    assertSame(routine, seen[1]);
   }
 
   @Test

@@ -9,7 +9,6 @@ import io.jwdm.kernel.MajorFunction;
 import io.jwdm.kernel.NtStatus;
 import io.jwdm.spi.DriverGlue;
 import io.jwdm.spi.DriverModel;
-import java.lang.reflect.Method;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +60,7 @@ final class InstrumentedGlue implements DriverGlue {
         wrapped.add(function);
       }
     }
-    DriverUnload unload = unloadRoutineOf(driverObject);
+    DriverUnload unload = driverObject.driverUnload();
     if (unload != null) {
       driverObject.setDriverUnload(unloadWrapper(name, watch, unload));
     }
@@ -114,22 +113,6 @@ final class InstrumentedGlue implements DriverGlue {
         }
       }
     };
-  }
-
-  /**
-   * The Unload routine the glue stored. The WDK lets a driver read {@code DriverObject->DriverUnload}
-   * (filters hook it); jwdm's {@link DriverObject} has only the setter, so the stress test reads the
-   * kernel's driver object through its package-private accessor.
-   */
-  private static DriverUnload unloadRoutineOf(DriverObject driverObject) {
-    try {
-      Method accessor = driverObject.getClass().getDeclaredMethod("unload");
-      accessor.setAccessible(true);
-      return (DriverUnload) accessor.invoke(driverObject);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new AssertionError("the stress test cannot read the Unload routine of "
-          + driverObject.driverName() + "; update InstrumentedGlue.unloadRoutineOf", e);
-    }
   }
 
   @Override

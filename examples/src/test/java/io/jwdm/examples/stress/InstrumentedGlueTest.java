@@ -70,6 +70,11 @@ class InstrumentedGlueTest {
     }
 
     @Override
+    public DriverUnload driverUnload() {
+      return unloadRoutine;
+    }
+
+    @Override
     public DeviceObject deviceObject() {
       return null;
     }

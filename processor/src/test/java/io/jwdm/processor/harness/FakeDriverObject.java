@@ -85,6 +85,11 @@ public final class FakeDriverObject implements DriverObject {
     unload = routine;
   }
 
+  @Override
+  public DriverUnload driverUnload() {
+    return unload;
+  }
+
   /** No device objects: glue tests never create any. */
   @Override
   public DeviceObject deviceObject() {
