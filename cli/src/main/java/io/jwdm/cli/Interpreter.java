@@ -14,6 +14,7 @@ import io.jwdm.host.TraceEvent;
 import io.jwdm.host.VerifierFlags;
 import io.jwdm.kernel.NtStatus;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -92,6 +93,12 @@ final class Interpreter {
       return "closed " + close.handle();
     }
     if (op instanceof Script.Advance advance) {
+      // The kernel's clock counts nanoseconds in a long: about 292 years.
+      Duration left = Duration.ofNanos(Long.MAX_VALUE).minus(kernel().clock());
+      if (advance.duration().compareTo(left) > 0) {
+        throw new UsageException("advance: the clock stands at " + format(kernel().clock())
+            + " and cannot go past about 292 years", "advance by at most " + format(left));
+      }
       kernel().advanceClock(advance.duration());
       return "clock: " + format(kernel().clock());
     }

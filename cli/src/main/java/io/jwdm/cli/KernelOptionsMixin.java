@@ -90,6 +90,9 @@ final class KernelOptionsMixin {
     builder.waitTimeout(timeout);
     if (trustStore != null) {
       builder.trustStore(loadTrustStore());
+    } else if (trustStorePassword != null) {
+      throw new UsageException("--trust-store-password needs --trust-store",
+          "give the key store with --trust-store FILE, or leave out the password");
     }
     return builder.build();
   }

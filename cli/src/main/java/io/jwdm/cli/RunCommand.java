@@ -212,6 +212,10 @@ final class RunCommand implements Callable<Integer> {
       throw new UsageException("--dot " + dot + ": no such folder " + parent,
           "create the folder, or give another path");
     }
+    if (Files.isDirectory(dot)) {
+      throw new UsageException("--dot " + dot + ": it is a folder",
+          "give the path of a file to write, such as devices.dot");
+    }
   }
 
   private void writeDot(String graph, Printer printer) {

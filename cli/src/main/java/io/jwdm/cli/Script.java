@@ -4,8 +4,16 @@ import io.jwdm.host.DeviceNode;
 import io.jwdm.host.ImageReplaceResult;
 import io.jwdm.kernel.NtStatus;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,7 +109,8 @@ final class Script {
           "send an I/O control code (0x9C402408 or CTL_CODE(type,function,method,access))"),
       new Command("close", "close NAME", "close a handle: CLEANUP, CLOSE"),
       new Command("advance", "advance DURATION",
-          "move the kernel's clock (100ms, 2s, 250us …): timers fire, DPCs and work items run"),
+          "move the kernel's clock, at most a day (100ms, 2s, 250us …): timers fire, DPCs and"
+              + " work items run"),
       new Command("expect", "expect status STATUS | data DATA | information N | loaded DRIVER"
           + " | unloaded DRIVER | device DEVICE STATE | clean",
           "check the last I/O's result or the system's state"),
@@ -120,19 +129,19 @@ final class Script {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
   /**
+   * The most one {@code advance} moves the clock. The kernel runs every timer expiry on the way,
+   * so a driver's 100 ms periodic timer makes a day about 10 s of real time, and a year an hour.
+   */
+  static final Duration MAX_ADVANCE = Duration.ofDays(1);
+
+  /**
    * Parses a scenario file.
    *
    * @throws UsageException with {@code file:line} for a file that cannot be read or a bad line
    */
   static List<Step> parseFile(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException unreadable) {
-      throw new UsageException("cannot read scenario " + file + ": " + unreadable,
-          "give the path of a scenario file; its language is in docs/cli.md");
-    }
     String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+    List<String> lines = readLines(file, name);
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String where = name + ":" + (i + 1);
@@ -146,12 +155,67 @@ final class Script {
         continue;
       }
       if (op instanceof Help || op instanceof Exit) {
-        throw new UsageException(where + ": '" + lines.get(i).strip()
+        throw new UsageException(where + ": '" + Syntax.shown(lines.get(i).strip())
             + "' works only in the shell", "remove the line");
       }
       steps.add(new Step(name, i + 1, lines.get(i).strip(), op));
     }
     return steps;
+  }
+
+  /**
+   * The lines of a scenario file, which must be UTF-8 text (a byte order mark is skipped).
+   *
+   * @throws UsageException for a file that cannot be read, or {@code name:line} for bytes that
+   *     are not UTF-8
+   */
+  private static List<String> readLines(Path file, String name) {
+    String hint = "give the path of a scenario file; its language is in docs/cli.md";
+    if (Files.isDirectory(file)) {
+      throw new UsageException("cannot read scenario " + file + ": it is a folder", hint);
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException missing) {
+      throw new UsageException("cannot read scenario " + file + ": no such file", hint);
+    } catch (AccessDeniedException denied) {
+      throw new UsageException("cannot read scenario " + file + ": permission denied", hint);
+    } catch (IOException unreadable) {
+      String reason = unreadable instanceof FileSystemException
+          && ((FileSystemException) unreadable).getReason() != null
+          ? ((FileSystemException) unreadable).getReason() : unreadable.getMessage();
+      throw new UsageException("cannot read scenario " + file + ": " + reason, hint);
+    }
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer text = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, text, true);
+    if (!result.isError()) {
+      result = decoder.flush(text);
+    }
+    if (result.isError()) {
+      int at = in.position();
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < at; i++) {
+        boolean lineEnd = bytes[i] == '\n' || bytes[i] == '\r' && bytes[i + 1] != '\n';
+        if (lineEnd) {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      throw new UsageException(String.format("%s:%d: not UTF-8 text: byte 0x%02X at byte %d of"
+          + " the line", name, line, bytes[at] & 0xFF, at - lineStart + 1),
+          "save the scenario as UTF-8");
+    }
+    String decoded = text.flip().toString();
+    if (decoded.startsWith("\uFEFF")) {
+      decoded = decoded.substring(1);
+    }
+    return decoded.lines().collect(Collectors.toList());
   }
 
   /**
@@ -236,8 +300,16 @@ final class Script {
       }
       case "close":
         return args.done(new Close(handleName(args.string("NAME"))));
-      case "advance":
-        return args.done(new Advance(Syntax.duration(args.raw("DURATION"))));
+      case "advance": {
+        String raw = args.raw("DURATION");
+        Duration duration = Syntax.duration(raw);
+        if (duration.compareTo(MAX_ADVANCE) > 0) {
+          throw new UsageException("advance: more than a day at once: " + Syntax.shown(raw),
+              "advance at most 86400s (1440min) a line: every timer expiry in between runs,"
+                  + " and a periodic timer expires at every period");
+        }
+        return args.done(new Advance(duration));
+      }
       case "expect":
         return parseExpect(args);
       case "devices":
@@ -260,7 +332,7 @@ final class Script {
       case "quit":
         return args.done(new Exit());
       default:
-        throw new UsageException("unknown command: " + args.verb, "commands: "
+        throw new UsageException("unknown command: " + Syntax.shown(args.verb), "commands: "
             + COMMANDS.stream().map(Command::name).collect(Collectors.joining(", ")));
     }
   }
@@ -285,7 +357,7 @@ final class Script {
       case "clean":
         return args.done(new ExpectClean());
       default:
-        throw new UsageException("expect what? '" + what + "'", "usage: "
+        throw new UsageException("expect what? '" + Syntax.shown(what) + "'", "usage: "
             + command("expect").syntax());
     }
   }
@@ -302,7 +374,7 @@ final class Script {
 
   private static String handleName(String name) {
     if (!NAME.matcher(name).matches()) {
-      throw new UsageException("not a handle name: " + name,
+      throw new UsageException("not a handle name: " + Syntax.shown(name),
           "a handle name is a word such as h1 or toaster: a letter, then letters, digits, _ . -");
     }
     return name;
@@ -316,7 +388,7 @@ final class Script {
     try {
       return DeviceNode.State.valueOf(raw.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException unknown) {
-      throw new UsageException("not a device state: " + raw,
+      throw new UsageException("not a device state: " + Syntax.shown(raw),
           "states: " + Arrays.toString(DeviceNode.State.values()));
     }
   }
@@ -325,7 +397,7 @@ final class Script {
     try {
       return ImageReplaceResult.Outcome.valueOf(raw.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException unknown) {
-      throw new UsageException("not a replace outcome: " + raw,
+      throw new UsageException("not a replace outcome: " + Syntax.shown(raw),
           "outcomes: " + Arrays.toString(ImageReplaceResult.Outcome.values()));
     }
   }
@@ -384,7 +456,7 @@ final class Script {
 
     <T> T done(T op) {
       if (more()) {
-        throw new UsageException(verb + ": unexpected '" + peek() + "'");
+        throw new UsageException(verb + ": unexpected '" + Syntax.shown(peek()) + "'");
       }
       return op;
     }

@@ -26,6 +26,10 @@ final class Syntax {
   private static final Map<String, NtStatus> STATUSES = statuses();
   private static final Map<String, Integer> WDM_CONSTANTS = wdmConstants();
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ns|us|ms|s|min)");
+  /** A number as {@link #parseLong} reads it, of any size. */
+  private static final Pattern NUMBER = Pattern.compile("[-+]?\\d+|0x[-+]?[0-9a-f]+");
+  /** How much of a piece of input a message shows. */
+  private static final int SHOWN = 60;
   private static final Pattern CTL_CODE =
       Pattern.compile("CTL_CODE\\(([^,()]+),([^,()]+),([^,()]+),([^,()]+)\\)",
           Pattern.CASE_INSENSITIVE);
@@ -37,7 +41,7 @@ final class Syntax {
    * Splits a line into raw tokens at white space. A double-quoted part may hold spaces and stays in
    * its token with its quotes (see {@link #unquote}); {@code #} outside quotes starts a comment.
    *
-   * @throws UsageException for an unterminated quote
+   * @throws UsageException for an unterminated quote, or a control character other than a tab
    */
   static List<String> tokenize(String line) {
     List<String> tokens = new ArrayList<>();
@@ -45,6 +49,10 @@ final class Syntax {
     boolean quoted = false;
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
+      if (Character.isISOControl(c) && c != '\t') {
+        throw new UsageException("control character " + shown(String.valueOf(c)) + " at column "
+            + (i + 1), "remove it; inside quotes, write a NUL as \\0 and other bytes as \\xHH");
+      }
       if (quoted) {
         token.append(c);
         if (c == '\\' && i + 1 < line.length()) {
@@ -68,7 +76,7 @@ final class Syntax {
       }
     }
     if (quoted) {
-      throw new UsageException("unterminated quote in: " + line.strip(),
+      throw new UsageException("unterminated quote in: " + shown(line.strip()),
           "close the string with \"; write \\\" for a quote inside it");
     }
     if (token != null) {
@@ -111,7 +119,7 @@ final class Syntax {
               bytes.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
               i += 2;
             } else {
-              throw new UsageException("\\x needs two hex digits in " + raw,
+              throw new UsageException("\\x needs two hex digits in " + shown(raw),
                   "write a byte as \\x0A, or use hex:0A0B for binary data");
             }
             break;
@@ -157,7 +165,7 @@ final class Syntax {
     if (lower.startsWith("hex:")) {
       String digits = unquote(raw.substring(4)).replaceAll("[\\s_-]", "");
       if (digits.length() % 2 != 0 || !digits.chars().allMatch(c -> isHex((char) c))) {
-        throw new UsageException("not hex bytes: " + raw,
+        throw new UsageException("not hex bytes: " + shown(raw),
             "write pairs of hex digits, such as hex:0A0B0C or hex:\"0A 0B 0C\"");
       }
       byte[] bytes = new byte[digits.length() / 2];
@@ -166,7 +174,7 @@ final class Syntax {
       }
       return bytes;
     }
-    throw new UsageException("not a buffer: " + raw,
+    throw new UsageException("not a buffer: " + shown(raw),
         "write hex:0A0B0C or text:\"some text\"");
   }
 
@@ -225,11 +233,15 @@ final class Syntax {
     try {
       value = parseLong(raw);
     } catch (NumberFormatException notANumber) {
-      throw new UsageException(what + " is not a number: " + raw,
-          "write a decimal number such as 64, or hex such as 0x40");
+      if (!isNumber(raw)) {
+        throw new UsageException(what + " is not a number: " + shown(raw),
+            "write a decimal number such as 64, or hex such as 0x40");
+      }
+      value = -1;
     }
     if (value < 0 || value > Integer.MAX_VALUE) {
-      throw new UsageException(what + " is out of range: " + raw, null);
+      throw new UsageException(what + " is out of range: " + shown(raw) + " (0 to "
+          + Integer.MAX_VALUE + ")", null);
     }
     return (int) value;
   }
@@ -239,42 +251,62 @@ final class Syntax {
     return text.startsWith("0x") ? Long.parseLong(text.substring(2), 16) : Long.parseLong(text);
   }
 
+  /** True if {@code raw} is written as a number, whatever its size. */
+  private static boolean isNumber(String raw) {
+    return NUMBER.matcher(raw.trim().toLowerCase(Locale.ROOT)).matches();
+  }
+
   /**
    * A status: its name with or without {@code STATUS_} (any case), or its value in hex, such as
    * {@code SUCCESS}, {@code STATUS_INVALID_DEVICE_REQUEST} or {@code 0xC0000010}.
    */
   static NtStatus status(String raw) {
     String text = raw.trim().toUpperCase(Locale.ROOT);
-    if (text.startsWith("0X")) {
+    if (text.startsWith("0X") && isNumber(text)) {
+      long value;
       try {
-        return NtStatus.of((int) Long.parseLong(text.substring(2), 16));
-      } catch (NumberFormatException notHex) {
-        // fall through to the error
+        value = Long.parseLong(text.substring(2), 16);
+      } catch (NumberFormatException tooLong) {
+        value = -1;
       }
+      if (value < 0 || value > 0xFFFFFFFFL) {
+        throw new UsageException("status out of range: " + shown(raw),
+            "a status is a 32-bit value, such as 0xC0000010");
+      }
+      return NtStatus.of((int) value);
     }
     NtStatus named = STATUSES.get(text.startsWith("STATUS_") ? text.substring(7) : text);
     if (named == null) {
-      throw new UsageException("not a status: " + raw, "write a name such as SUCCESS,"
+      throw new UsageException("not a status: " + shown(raw), "write a name such as SUCCESS,"
           + " INVALID_DEVICE_REQUEST or DEVICE_BUSY, or a value such as 0xC0000010; known: "
           + String.join(", ", STATUSES.keySet()));
     }
     return named;
   }
 
-  /** A duration: a whole number and a unit, {@code ns}, {@code us}, {@code ms}, {@code s} or {@code min}. */
+  /**
+   * A duration: a whole number and a unit, {@code ns}, {@code us}, {@code ms}, {@code s} or
+   * {@code min}; at most {@code Long.MAX_VALUE} nanoseconds (about 292 years).
+   */
   static Duration duration(String raw) {
     Matcher m = DURATION.matcher(raw.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new UsageException("not a duration: " + raw,
+      throw new UsageException("not a duration: " + shown(raw),
           "write a whole number and a unit, such as 100ms, 2s, 250us or 1min");
     }
-    long amount = Long.parseLong(m.group(1));
+    long unit;
     switch (m.group(2)) {
-      case "ns": return Duration.ofNanos(amount);
-      case "us": return Duration.ofNanos(amount * 1000);
-      case "ms": return Duration.ofMillis(amount);
-      case "s": return Duration.ofSeconds(amount);
-      default: return Duration.ofMinutes(amount);
+      case "ns": unit = 1; break;
+      case "us": unit = 1_000; break;
+      case "ms": unit = 1_000_000; break;
+      case "s": unit = 1_000_000_000; break;
+      default: unit = 60_000_000_000L;
+    }
+    try {
+      return Duration.ofNanos(Math.multiplyExact(Long.parseLong(m.group(1)), unit));
+    } catch (NumberFormatException | ArithmeticException tooLong) {
+      throw new UsageException("duration too long: " + shown(raw),
+          "the longest is about 292 years: 9223372036s or 153722867min");
     }
   }
 
@@ -291,8 +323,8 @@ final class Syntax {
         return Wdm.CTL_CODE(part(m.group(1)), part(m.group(2)), part(m.group(3)),
             part(m.group(4)));
       } catch (IllegalArgumentException outOfRange) {
-        throw new UsageException("bad I/O control code " + raw + ": " + outOfRange.getMessage(),
-            null);
+        throw new UsageException("bad I/O control code " + shown(raw) + ": "
+            + outOfRange.getMessage(), null);
       }
     }
     try {
@@ -302,7 +334,7 @@ final class Syntax {
       }
       return (int) value;
     } catch (NumberFormatException notANumber) {
-      throw new UsageException("not an I/O control code: " + raw, "write a number such as"
+      throw new UsageException("not an I/O control code: " + shown(raw), "write a number such as"
           + " 0x9C402408, or CTL_CODE(FILE_DEVICE_UNKNOWN,0x801,METHOD_BUFFERED,FILE_ANY_ACCESS)");
     }
   }
@@ -312,12 +344,61 @@ final class Syntax {
     if (constant != null) {
       return constant;
     }
+    long value;
     try {
-      return (int) parseLong(text);
+      value = parseLong(text);
     } catch (NumberFormatException notANumber) {
-      throw new UsageException("unknown name in CTL_CODE: " + text, "use a number or a WDK name"
-          + " such as FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, METHOD_NEITHER, FILE_ANY_ACCESS");
+      if (!isNumber(text)) {
+        throw new UsageException("unknown name in CTL_CODE: " + shown(text), "use a number or a"
+            + " WDK name such as FILE_DEVICE_UNKNOWN, METHOD_BUFFERED, METHOD_NEITHER,"
+            + " FILE_ANY_ACCESS");
+      }
+      value = Long.MIN_VALUE;
     }
+    if (value != (int) value) {
+      throw new UsageException("CTL_CODE part out of range: " + shown(text),
+          "the type has 16 bits, the function 12, the method and the access 2 each");
+    }
+    return (int) value;
+  }
+
+  /**
+   * A piece of input as a message shows it: control and invisible characters escaped, and cut
+   * short if it is long, so that a bad line of any content gives a readable message.
+   */
+  static String shown(String raw) {
+    boolean cut = raw.length() > SHOWN + 20;
+    int end = cut ? SHOWN : raw.length();
+    if (cut && Character.isHighSurrogate(raw.charAt(end - 1))) {
+      end--;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < end; i++) {
+      char c = raw.charAt(i);
+      if (c == '\0') {
+        out.append("\\0");
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else if (c == '\n') {
+        out.append("\\n");
+      } else if (c == '\r') {
+        out.append("\\r");
+      } else if (c < 0x20 || c == 0x7F) {
+        out.append(String.format("\\x%02X", (int) c));
+      } else if (Character.isHighSurrogate(c) && i + 1 < end
+          && Character.isLowSurrogate(raw.charAt(i + 1))) {
+        out.append(c).append(raw.charAt(++i));
+      } else if (Character.isISOControl(c) || Character.isSurrogate(c)
+          || Character.getType(c) == Character.FORMAT) {
+        out.append(String.format("\\u%04X", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    if (cut) {
+      out.append("... (").append(raw.length()).append(" characters)");
+    }
+    return out.toString();
   }
 
   private static Map<String, NtStatus> statuses() {

@@ -47,6 +47,11 @@ final class JwdmProcess {
 
   /** Runs {@code java -jar jwdm.jar args}, writing {@code input} to its standard input. */
   static Result runWithInput(String input, String... args) {
+    return runWithBytes(input.getBytes(StandardCharsets.UTF_8), args);
+  }
+
+  /** Runs {@code java -jar jwdm.jar args}, writing these bytes (any bytes) to its standard input. */
+  static Result runWithBytes(byte[] input, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Short runs: start fast.
@@ -61,7 +66,7 @@ final class JwdmProcess {
       CompletableFuture<String> out = drain(process.getInputStream());
       CompletableFuture<String> err = drain(process.getErrorStream());
       try (OutputStream stdin = process.getOutputStream()) {
-        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        stdin.write(input);
       } catch (IOException closedEarly) {
         // the command may exit before reading its input
       }
