@@ -253,7 +253,7 @@ public final class JwdmProcessor extends AbstractProcessor {
   private void generate(GlueGenerator generator, Driver driver) {
     String glueClass = GlueGenerator.glueName(driver.element()).canonicalName();
     try {
-      generator.generate(driver).writeTo(processingEnv.getFiler());
+      GlueGenerator.write(generator.generate(driver), processingEnv.getFiler());
       glueClasses.put(driver.qualifiedName(), glueClass);
     } catch (IOException e) {
       processingEnv

@@ -363,6 +363,98 @@ class GlueBehaviourTest {
   }
 
   @CompilerTest
+  @DisplayName("a method filling several dispatch slots has one routine object there; methods differ")
+  void oneRoutineObjectPerMethod(CompilerKind compiler) {
+    Map<MajorFunction, DriverDispatch> table =
+        loaded(toasterGlue(compiler), "Toaster").majorFunctions();
+
+    assertThat(table.get(MajorFunction.CLOSE)).isSameInstanceAs(table.get(MajorFunction.CREATE));
+    assertThat(table.get(MajorFunction.WRITE)).isSameInstanceAs(table.get(MajorFunction.READ));
+    assertThat(table.get(MajorFunction.READ)).isNotSameInstanceAs(table.get(MajorFunction.CREATE));
+    assertThat(table.get(MajorFunction.POWER)).isNotSameInstanceAs(table.get(MajorFunction.PNP));
+  }
+
+  @CompilerTest
+  @DisplayName("every routine object is an instance of the glue's one nested class")
+  void oneNestedRoutineClass(CompilerKind compiler) {
+    Class<?> glue = compiled(compiler).loadClass("test.Toaster_DriverGlue");
+    FakeDriverObject driverObject = loaded(toasterGlue(compiler), "Toaster");
+
+    assertThat(glue.getDeclaredClasses()).hasLength(1);
+    Class<?> routines = glue.getDeclaredClasses()[0];
+    for (DriverDispatch routine : driverObject.majorFunctions().values()) {
+      assertThat(routine.getClass()).isSameInstanceAs(routines);
+    }
+    assertThat(driverObject.addDevice().getClass()).isSameInstanceAs(routines);
+    assertThat(driverObject.startIo().getClass()).isSameInstanceAs(routines);
+    assertThat(driverObject.unload().getClass()).isSameInstanceAs(routines);
+  }
+
+  @CompilerTest
+  @DisplayName("with one method per role, routine objects carry no number to select one")
+  void noSelectorWithOneMethodPerRole(CompilerKind compiler) {
+    String glue = compiled(compiler).generatedSource("test.Beeper_DriverGlue").orElseThrow();
+
+    assertThat(glue).doesNotContain("switch");
+    assertThat(glue).doesNotContain("int routine");
+    assertThat(glue).contains("new Routines(driver)");
+  }
+
+  @CompilerTest
+  @DisplayName("the routine class takes the next free name when the glue uses Routines already")
+  void routineClassNameTaken(CompilerKind compiler) {
+    SourceFile routines =
+        source(
+            "test.Routines",
+            """
+            package test;
+
+            import static io.jwdm.kernel.MajorFunction.*;
+
+            import io.jwdm.annotation.*;
+            import io.jwdm.kernel.*;
+            import io.jwdm.processor.harness.FakeDriverObject;
+
+            @LegacyDriver
+            public class Routines {
+              @Dispatch({CREATE, CLOSE})
+              NtStatus createClose(DeviceObject device, Irp irp) {
+                FakeDriverObject.record(device.driverObject(), this, "createClose", device, irp);
+                return NtStatus.of(0xE0000021);
+              }
+
+              @Dispatch(DEVICE_CONTROL)
+              NtStatus deviceControl(DeviceObject device, Irp irp) {
+                FakeDriverObject.record(device.driverObject(), this, "deviceControl", device, irp);
+                return NtStatus.of(0xE0000022);
+              }
+
+              @Unload
+              void unload(DriverObject driver) {
+                FakeDriverObject.record(driver, this, "unload", driver);
+              }
+            }
+            """);
+    CompilationResult compilation = compiler.compile(routines);
+    assertThat(compilation).succeededWithoutJwdmDiagnostics();
+    assertThat(compilation.generatedSource("test.Routines_DriverGlue").orElseThrow())
+        .contains("private static final class Routines2 ");
+
+    FakeDriverObject driverObject = loaded(compilation.newGlue("test.Routines_DriverGlue"), "Routines");
+    DeviceObject device = KernelFakes.device("routines0", driverObject);
+    Irp irp = KernelFakes.irp("ioctl");
+
+    assertThat(driverObject.majorFunction(MajorFunction.CLOSE).dispatch(device, irp))
+        .isEqualTo(NtStatus.of(0xE0000021));
+    assertThat(driverObject.majorFunction(MajorFunction.DEVICE_CONTROL).dispatch(device, irp))
+        .isEqualTo(NtStatus.of(0xE0000022));
+    driverObject.unload().unload(driverObject);
+    assertThat(driverObject.calls().stream().map(RoutineCall::routine).toList())
+        .containsExactly("createClose", "deviceControl", "unload")
+        .inOrder();
+  }
+
+  @CompilerTest
   @DisplayName("each driverEntry call creates a fresh driver instance")
   void freshInstancePerLoad(CompilerKind compiler) {
     DriverGlue glue = toasterGlue(compiler);

@@ -53,47 +53,37 @@ public final class Beep_Driver_DriverGlue implements DriverGlue {
   @Override
   public NtStatus driverEntry(DriverObject driverObject, String registryPath) {
     Beep.Driver driver = new Beep.Driver();
-    DriverDispatch openCloseRoutine = new OpenCloseRoutine(driver);
-    DriverDispatch deviceControlRoutine = new DeviceControlRoutine(driver);
+    Routines openCloseRoutine = new Routines(driver, 0);
     driverObject.setMajorFunction(MajorFunction.CREATE, openCloseRoutine);
     driverObject.setMajorFunction(MajorFunction.CLOSE, openCloseRoutine);
-    driverObject.setMajorFunction(MajorFunction.DEVICE_CONTROL, deviceControlRoutine);
+    driverObject.setMajorFunction(MajorFunction.DEVICE_CONTROL, new Routines(driver, 1));
     driverObject.setMajorFunction(MajorFunction.CLEANUP, openCloseRoutine);
-    driverObject.setDriverUnload(new UnloadRoutine(driver));
+    driverObject.setDriverUnload(new Routines(driver, 2));
     return NtStatus.SUCCESS;
   }
 
-  private static final class OpenCloseRoutine implements DriverDispatch {
+  /**
+   * Calls the driver's routines: {@code routine} selects the method an instance calls.
+   */
+  private static final class Routines implements DriverDispatch, DriverUnload {
     private final Beep.Driver driver;
 
-    OpenCloseRoutine(Beep.Driver driver) {
+    private final int routine;
+
+    Routines(Beep.Driver driver, int routine) {
       this.driver = driver;
+      this.routine = routine;
     }
 
     @Override
     public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.openClose(device, irp);
-    }
-  }
-
-  private static final class DeviceControlRoutine implements DriverDispatch {
-    private final Beep.Driver driver;
-
-    DeviceControlRoutine(Beep.Driver driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.deviceControl(device, irp);
-    }
-  }
-
-  private static final class UnloadRoutine implements DriverUnload {
-    private final Beep.Driver driver;
-
-    UnloadRoutine(Beep.Driver driver) {
-      this.driver = driver;
+      switch (routine) {
+        case 0:
+          return driver.openClose(device, irp);
+        case 1:
+        default:
+          return driver.deviceControl(device, irp);
+      }
     }
 
     @Override

@@ -55,119 +55,60 @@ public final class Toaster_DriverGlue implements DriverGlue {
   @Override
   public NtStatus driverEntry(DriverObject driverObject, String registryPath) {
     Toaster driver = new Toaster();
-    DriverDispatch createCloseRoutine = new CreateCloseRoutine(driver);
-    DriverDispatch deviceControlRoutine = new DeviceControlRoutine(driver);
-    DriverDispatch pnpRoutine = new PnpRoutine(driver);
-    DriverDispatch powerRoutine = new PowerRoutine(driver);
-    DriverDispatch systemControlRoutine = new SystemControlRoutine(driver);
+    Routines createCloseRoutine = new Routines(driver, 1);
     driverObject.setMajorFunction(MajorFunction.CREATE, createCloseRoutine);
     driverObject.setMajorFunction(MajorFunction.CLOSE, createCloseRoutine);
-    driverObject.setMajorFunction(MajorFunction.DEVICE_CONTROL, deviceControlRoutine);
-    driverObject.setMajorFunction(MajorFunction.POWER, powerRoutine);
-    driverObject.setMajorFunction(MajorFunction.SYSTEM_CONTROL, systemControlRoutine);
-    driverObject.setMajorFunction(MajorFunction.PNP, pnpRoutine);
-    driverObject.setAddDevice(new AddDeviceRoutine(driver));
-    driverObject.setDriverStartIo(new StartIoRoutine(driver));
-    driverObject.setDriverUnload(new UnloadRoutine(driver));
+    driverObject.setMajorFunction(MajorFunction.DEVICE_CONTROL, new Routines(driver, 2));
+    driverObject.setMajorFunction(MajorFunction.POWER, new Routines(driver, 4));
+    driverObject.setMajorFunction(MajorFunction.SYSTEM_CONTROL, new Routines(driver, 5));
+    driverObject.setMajorFunction(MajorFunction.PNP, new Routines(driver, 3));
+    driverObject.setAddDevice(new Routines(driver, 0));
+    driverObject.setDriverStartIo(new Routines(driver, 6));
+    driverObject.setDriverUnload(new Routines(driver, 7));
     return driver.driverEntry(driverObject, registryPath);
   }
 
-  private static final class AddDeviceRoutine implements DriverAddDevice {
+  /**
+   * Calls the driver's routines: {@code routine} selects the method an instance calls.
+   */
+  private static final class Routines implements DriverAddDevice,
+      DriverDispatch,
+      DriverStartIo,
+      DriverUnload {
     private final Toaster driver;
 
-    AddDeviceRoutine(Toaster driver) {
+    private final int routine;
+
+    Routines(Toaster driver, int routine) {
       this.driver = driver;
+      this.routine = routine;
     }
 
     @Override
     public NtStatus addDevice(DriverObject driverObject, DeviceObject physicalDeviceObject) {
       return driver.addDevice(driverObject, physicalDeviceObject);
     }
-  }
-
-  private static final class CreateCloseRoutine implements DriverDispatch {
-    private final Toaster driver;
-
-    CreateCloseRoutine(Toaster driver) {
-      this.driver = driver;
-    }
 
     @Override
     public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.createClose(device, irp);
-    }
-  }
-
-  private static final class DeviceControlRoutine implements DriverDispatch {
-    private final Toaster driver;
-
-    DeviceControlRoutine(Toaster driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.deviceControl(device, irp);
-    }
-  }
-
-  private static final class PnpRoutine implements DriverDispatch {
-    private final Toaster driver;
-
-    PnpRoutine(Toaster driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.pnp(device, irp);
-    }
-  }
-
-  private static final class PowerRoutine implements DriverDispatch {
-    private final Toaster driver;
-
-    PowerRoutine(Toaster driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.power(device, irp);
-    }
-  }
-
-  private static final class SystemControlRoutine implements DriverDispatch {
-    private final Toaster driver;
-
-    SystemControlRoutine(Toaster driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.systemControl(device, irp);
-    }
-  }
-
-  private static final class StartIoRoutine implements DriverStartIo {
-    private final Toaster driver;
-
-    StartIoRoutine(Toaster driver) {
-      this.driver = driver;
+      switch (routine) {
+        case 1:
+          return driver.createClose(device, irp);
+        case 2:
+          return driver.deviceControl(device, irp);
+        case 3:
+          return driver.pnp(device, irp);
+        case 4:
+          return driver.power(device, irp);
+        case 5:
+        default:
+          return driver.systemControl(device, irp);
+      }
     }
 
     @Override
     public void startIo(DeviceObject device, Irp irp) {
       driver.startIo(device, irp);
-    }
-  }
-
-  private static final class UnloadRoutine implements DriverUnload {
-    private final Toaster driver;
-
-    UnloadRoutine(Toaster driver) {
-      this.driver = driver;
     }
 
     @Override

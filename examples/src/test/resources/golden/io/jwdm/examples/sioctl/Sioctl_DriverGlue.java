@@ -53,51 +53,41 @@ public final class Sioctl_DriverGlue implements DriverGlue {
   @Override
   public NtStatus driverEntry(DriverObject driverObject, String registryPath) {
     Sioctl driver = new Sioctl();
-    DriverDispatch sioctlCreateCloseRoutine = new SioctlCreateCloseRoutine(driver);
-    DriverDispatch sioctlDeviceControlRoutine = new SioctlDeviceControlRoutine(driver);
+    Routines sioctlCreateCloseRoutine = new Routines(driver, 0);
     driverObject.setMajorFunction(MajorFunction.CREATE, sioctlCreateCloseRoutine);
     driverObject.setMajorFunction(MajorFunction.CLOSE, sioctlCreateCloseRoutine);
-    driverObject.setMajorFunction(MajorFunction.DEVICE_CONTROL, sioctlDeviceControlRoutine);
-    driverObject.setDriverUnload(new SioctlUnloadDriverRoutine(driver));
+    driverObject.setMajorFunction(MajorFunction.DEVICE_CONTROL, new Routines(driver, 1));
+    driverObject.setDriverUnload(new Routines(driver, 2));
     return driver.driverEntry(driverObject, registryPath);
   }
 
-  private static final class SioctlCreateCloseRoutine implements DriverDispatch {
+  /**
+   * Calls the driver's routines: {@code routine} selects the method an instance calls.
+   */
+  private static final class Routines implements DriverDispatch, DriverUnload {
     private final Sioctl driver;
 
-    SioctlCreateCloseRoutine(Sioctl driver) {
+    private final int routine;
+
+    Routines(Sioctl driver, int routine) {
       this.driver = driver;
+      this.routine = routine;
     }
 
     @Override
     public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.sioctlCreateClose(device, irp);
-    }
-  }
-
-  private static final class SioctlUnloadDriverRoutine implements DriverUnload {
-    private final Sioctl driver;
-
-    SioctlUnloadDriverRoutine(Sioctl driver) {
-      this.driver = driver;
+      switch (routine) {
+        case 0:
+          return driver.sioctlCreateClose(device, irp);
+        case 1:
+        default:
+          return driver.sioctlDeviceControl(device, irp);
+      }
     }
 
     @Override
     public void unload(DriverObject driverObject) {
       driver.sioctlUnloadDriver(driverObject);
-    }
-  }
-
-  private static final class SioctlDeviceControlRoutine implements DriverDispatch {
-    private final Sioctl driver;
-
-    SioctlDeviceControlRoutine(Sioctl driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.sioctlDeviceControl(device, irp);
     }
   }
 }

@@ -54,127 +54,62 @@ public final class Toaster_DriverGlue implements DriverGlue {
   @Override
   public NtStatus driverEntry(DriverObject driverObject, String registryPath) {
     Toaster driver = new Toaster();
-    DriverDispatch toasterDispatchPnpRoutine = new ToasterDispatchPnpRoutine(driver);
-    DriverDispatch toasterDispatchPowerRoutine = new ToasterDispatchPowerRoutine(driver);
-    DriverDispatch toasterSystemControlRoutine = new ToasterSystemControlRoutine(driver);
-    DriverDispatch toasterCreateCloseRoutine = new ToasterCreateCloseRoutine(driver);
-    DriverDispatch toasterCleanupRoutine = new ToasterCleanupRoutine(driver);
-    DriverDispatch toasterDispatchIoRoutine = new ToasterDispatchIoRoutine(driver);
+    Routines toasterCreateCloseRoutine = new Routines(driver, 4);
+    Routines toasterDispatchIoRoutine = new Routines(driver, 6);
     driverObject.setMajorFunction(MajorFunction.CREATE, toasterCreateCloseRoutine);
     driverObject.setMajorFunction(MajorFunction.CLOSE, toasterCreateCloseRoutine);
     driverObject.setMajorFunction(MajorFunction.READ, toasterDispatchIoRoutine);
     driverObject.setMajorFunction(MajorFunction.WRITE, toasterDispatchIoRoutine);
     driverObject.setMajorFunction(MajorFunction.DEVICE_CONTROL, toasterDispatchIoRoutine);
-    driverObject.setMajorFunction(MajorFunction.CLEANUP, toasterCleanupRoutine);
-    driverObject.setMajorFunction(MajorFunction.POWER, toasterDispatchPowerRoutine);
-    driverObject.setMajorFunction(MajorFunction.SYSTEM_CONTROL, toasterSystemControlRoutine);
-    driverObject.setMajorFunction(MajorFunction.PNP, toasterDispatchPnpRoutine);
-    driverObject.setAddDevice(new ToasterAddDeviceRoutine(driver));
-    driverObject.setDriverUnload(new ToasterUnloadRoutine(driver));
+    driverObject.setMajorFunction(MajorFunction.CLEANUP, new Routines(driver, 5));
+    driverObject.setMajorFunction(MajorFunction.POWER, new Routines(driver, 2));
+    driverObject.setMajorFunction(MajorFunction.SYSTEM_CONTROL, new Routines(driver, 3));
+    driverObject.setMajorFunction(MajorFunction.PNP, new Routines(driver, 1));
+    driverObject.setAddDevice(new Routines(driver, 0));
+    driverObject.setDriverUnload(new Routines(driver, 7));
     return driver.driverEntry(driverObject, registryPath);
   }
 
-  private static final class ToasterAddDeviceRoutine implements DriverAddDevice {
+  /**
+   * Calls the driver's routines: {@code routine} selects the method an instance calls.
+   */
+  private static final class Routines implements DriverAddDevice, DriverDispatch, DriverUnload {
     private final Toaster driver;
 
-    ToasterAddDeviceRoutine(Toaster driver) {
+    private final int routine;
+
+    Routines(Toaster driver, int routine) {
       this.driver = driver;
+      this.routine = routine;
     }
 
     @Override
     public NtStatus addDevice(DriverObject driverObject, DeviceObject physicalDeviceObject) {
       return driver.toasterAddDevice(driverObject, physicalDeviceObject);
     }
-  }
 
-  private static final class ToasterUnloadRoutine implements DriverUnload {
-    private final Toaster driver;
-
-    ToasterUnloadRoutine(Toaster driver) {
-      this.driver = driver;
+    @Override
+    public NtStatus dispatch(DeviceObject device, Irp irp) {
+      switch (routine) {
+        case 1:
+          return driver.toasterDispatchPnp(device, irp);
+        case 2:
+          return driver.toasterDispatchPower(device, irp);
+        case 3:
+          return driver.toasterSystemControl(device, irp);
+        case 4:
+          return driver.toasterCreateClose(device, irp);
+        case 5:
+          return driver.toasterCleanup(device, irp);
+        case 6:
+        default:
+          return driver.toasterDispatchIo(device, irp);
+      }
     }
 
     @Override
     public void unload(DriverObject driverObject) {
       driver.toasterUnload(driverObject);
-    }
-  }
-
-  private static final class ToasterDispatchPnpRoutine implements DriverDispatch {
-    private final Toaster driver;
-
-    ToasterDispatchPnpRoutine(Toaster driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.toasterDispatchPnp(device, irp);
-    }
-  }
-
-  private static final class ToasterDispatchPowerRoutine implements DriverDispatch {
-    private final Toaster driver;
-
-    ToasterDispatchPowerRoutine(Toaster driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.toasterDispatchPower(device, irp);
-    }
-  }
-
-  private static final class ToasterSystemControlRoutine implements DriverDispatch {
-    private final Toaster driver;
-
-    ToasterSystemControlRoutine(Toaster driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.toasterSystemControl(device, irp);
-    }
-  }
-
-  private static final class ToasterCreateCloseRoutine implements DriverDispatch {
-    private final Toaster driver;
-
-    ToasterCreateCloseRoutine(Toaster driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.toasterCreateClose(device, irp);
-    }
-  }
-
-  private static final class ToasterCleanupRoutine implements DriverDispatch {
-    private final Toaster driver;
-
-    ToasterCleanupRoutine(Toaster driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.toasterCleanup(device, irp);
-    }
-  }
-
-  private static final class ToasterDispatchIoRoutine implements DriverDispatch {
-    private final Toaster driver;
-
-    ToasterDispatchIoRoutine(Toaster driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.toasterDispatchIo(device, irp);
     }
   }
 }

@@ -60,10 +60,8 @@ public final class ToasterFilter_DriverGlue implements DriverGlue {
   @Override
   public NtStatus driverEntry(DriverObject driverObject, String registryPath) {
     ToasterFilter driver = new ToasterFilter();
-    DriverDispatch filterPassRoutine = new FilterPassRoutine(driver);
-    DriverDispatch filterDispatchIoRoutine = new FilterDispatchIoRoutine(driver);
-    DriverDispatch filterDispatchPnpRoutine = new FilterDispatchPnpRoutine(driver);
-    DriverDispatch filterDispatchPowerRoutine = new FilterDispatchPowerRoutine(driver);
+    Routines filterPassRoutine = new Routines(driver, 1);
+    Routines filterDispatchIoRoutine = new Routines(driver, 2);
     driverObject.setMajorFunction(MajorFunction.CREATE, filterPassRoutine);
     driverObject.setMajorFunction(MajorFunction.CREATE_NAMED_PIPE, filterPassRoutine);
     driverObject.setMajorFunction(MajorFunction.CLOSE, filterPassRoutine);
@@ -86,87 +84,48 @@ public final class ToasterFilter_DriverGlue implements DriverGlue {
     driverObject.setMajorFunction(MajorFunction.CREATE_MAILSLOT, filterPassRoutine);
     driverObject.setMajorFunction(MajorFunction.QUERY_SECURITY, filterPassRoutine);
     driverObject.setMajorFunction(MajorFunction.SET_SECURITY, filterPassRoutine);
-    driverObject.setMajorFunction(MajorFunction.POWER, filterDispatchPowerRoutine);
+    driverObject.setMajorFunction(MajorFunction.POWER, new Routines(driver, 4));
     driverObject.setMajorFunction(MajorFunction.SYSTEM_CONTROL, filterPassRoutine);
     driverObject.setMajorFunction(MajorFunction.DEVICE_CHANGE, filterPassRoutine);
     driverObject.setMajorFunction(MajorFunction.QUERY_QUOTA, filterPassRoutine);
     driverObject.setMajorFunction(MajorFunction.SET_QUOTA, filterPassRoutine);
-    driverObject.setMajorFunction(MajorFunction.PNP, filterDispatchPnpRoutine);
-    driverObject.setAddDevice(new FilterAddDeviceRoutine(driver));
-    driverObject.setDriverUnload(new FilterUnloadRoutine(driver));
+    driverObject.setMajorFunction(MajorFunction.PNP, new Routines(driver, 3));
+    driverObject.setAddDevice(new Routines(driver, 0));
+    driverObject.setDriverUnload(new Routines(driver, 5));
     return driver.driverEntry(driverObject, registryPath);
   }
 
-  private static final class FilterAddDeviceRoutine implements DriverAddDevice {
+  /**
+   * Calls the driver's routines: {@code routine} selects the method an instance calls.
+   */
+  private static final class Routines implements DriverAddDevice, DriverDispatch, DriverUnload {
     private final ToasterFilter driver;
 
-    FilterAddDeviceRoutine(ToasterFilter driver) {
+    private final int routine;
+
+    Routines(ToasterFilter driver, int routine) {
       this.driver = driver;
+      this.routine = routine;
     }
 
     @Override
     public NtStatus addDevice(DriverObject driverObject, DeviceObject physicalDeviceObject) {
       return driver.filterAddDevice(driverObject, physicalDeviceObject);
     }
-  }
-
-  private static final class FilterPassRoutine implements DriverDispatch {
-    private final ToasterFilter driver;
-
-    FilterPassRoutine(ToasterFilter driver) {
-      this.driver = driver;
-    }
 
     @Override
     public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.filterPass(device, irp);
-    }
-  }
-
-  private static final class FilterDispatchIoRoutine implements DriverDispatch {
-    private final ToasterFilter driver;
-
-    FilterDispatchIoRoutine(ToasterFilter driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.filterDispatchIo(device, irp);
-    }
-  }
-
-  private static final class FilterDispatchPnpRoutine implements DriverDispatch {
-    private final ToasterFilter driver;
-
-    FilterDispatchPnpRoutine(ToasterFilter driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.filterDispatchPnp(device, irp);
-    }
-  }
-
-  private static final class FilterDispatchPowerRoutine implements DriverDispatch {
-    private final ToasterFilter driver;
-
-    FilterDispatchPowerRoutine(ToasterFilter driver) {
-      this.driver = driver;
-    }
-
-    @Override
-    public NtStatus dispatch(DeviceObject device, Irp irp) {
-      return driver.filterDispatchPower(device, irp);
-    }
-  }
-
-  private static final class FilterUnloadRoutine implements DriverUnload {
-    private final ToasterFilter driver;
-
-    FilterUnloadRoutine(ToasterFilter driver) {
-      this.driver = driver;
+      switch (routine) {
+        case 1:
+          return driver.filterPass(device, irp);
+        case 2:
+          return driver.filterDispatchIo(device, irp);
+        case 3:
+          return driver.filterDispatchPnp(device, irp);
+        case 4:
+        default:
+          return driver.filterDispatchPower(device, irp);
+      }
     }
 
     @Override
