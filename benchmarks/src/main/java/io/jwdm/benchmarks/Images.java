@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.util.List;
 import java.util.jar.JarFile;
 
 /** The examples' driver image and how a kernel is booted to trust it. */
@@ -88,6 +89,54 @@ final class Images {
       out.closeEntry();
     }
     return jar;
+  }
+
+  /**
+   * {@link #oneDriverJar} signed as the examples jar is (see examples/pom.xml): with the examples
+   * build's test-signing key, SHA-256 digests and its key's default signature algorithm, so a kernel
+   * booted with {@link #trusting} that jar's options loads it as trusted.
+   *
+   * @param examplesJar the examples jar, beside which the build left its test-signing key store
+   * @throws IllegalStateException if the key store is missing or cannot sign
+   */
+  static Path signedOneDriverJar(Class<?> driver, Class<?> glue, Path examplesJar)
+      throws IOException {
+    Path store = testSigningStore(examplesJar);
+    if (!Files.isRegularFile(store)) {
+      throw new IllegalStateException("no test-signing key store at " + store.toAbsolutePath()
+          + ": build the examples module first (its package phase makes and uses it)");
+    }
+    Path unsigned = oneDriverJar(driver, glue);
+    Path signed = Files.createTempFile("jwdm-bench-image-signed", ".jar");
+    try (InputStream in = Files.newInputStream(store);
+        java.util.zip.ZipFile jar = new java.util.zip.ZipFile(unsigned.toFile());
+        java.io.OutputStream out = Files.newOutputStream(signed)) {
+      char[] password = "jwdm-test-signing".toCharArray();
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(in, password);
+      String alias = "jwdm-test";
+      java.security.PrivateKey key = (java.security.PrivateKey) keys.getKey(alias, password);
+      if (key == null) {
+        throw new IllegalStateException("no key " + alias + " in " + store);
+      }
+      java.security.cert.CertPath chain = java.security.cert.CertificateFactory
+          .getInstance("X.509").generateCertPath(List.of(keys.getCertificateChain(alias)));
+      jdk.security.jarsigner.JarSigner signer =
+          new jdk.security.jarsigner.JarSigner.Builder(key, chain)
+              .digestAlgorithm("SHA-256")
+              .signerName("JWDM-TES")
+              .build();
+      signer.sign(jar, out);
+    } catch (GeneralSecurityException | jdk.security.jarsigner.JarSignerException failed) {
+      Files.deleteIfExists(signed);
+      throw new IllegalStateException("cannot sign " + unsigned + " with " + store, failed);
+    } catch (IOException unwritable) {
+      Files.deleteIfExists(signed);
+      throw unwritable;
+    } finally {
+      Files.deleteIfExists(unsigned);
+    }
+    return signed;
   }
 
   /** How many classes the jar holds: each image load defines and links them all. */

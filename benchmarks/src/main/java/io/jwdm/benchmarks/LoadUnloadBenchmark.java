@@ -186,6 +186,68 @@ public class LoadUnloadBenchmark {
     return kernel;
   }
 
+  /**
+   * {@link SmallImage}'s one-driver image, signed with the examples build's test-signing key (as
+   * the examples jar is), and a kernel that trusts that key and enforces driver signing: the signed
+   * image the size of Felix's bundle.
+   */
+  @State(Scope.Thread)
+  public static class SignedSmallImage {
+    Path jar;
+    KernelOptions options;
+    long unloadedBefore;
+    long cycles;
+
+    @Setup(Level.Trial)
+    public void setUp() throws java.io.IOException {
+      Path examples = Images.examplesJar();
+      jar = Images.signedOneDriverJar(BenchLink.class, BenchLink_DriverGlue.class, examples);
+      options = Images.trusting(examples).build();
+      if (options.testSigning()) {
+        throw new IllegalStateException("the kernel would not enforce driver signing");
+      }
+    }
+
+    @Setup(Level.Iteration)
+    public void startCounting() {
+      unloadedBefore = ManagementFactory.getClassLoadingMXBean().getUnloadedClassCount();
+      cycles = 0;
+    }
+
+    @TearDown(Level.Iteration)
+    public void proveCollected() {
+      Images.proveCollected(unloadedBefore, cycles, 2);
+    }
+
+    @TearDown(Level.Trial)
+    public void delete() throws java.io.IOException {
+      java.nio.file.Files.deleteIfExists(jar);
+    }
+  }
+
+  /**
+   * {@link #imageCycleOneDriver} for the signed one-driver image of {@link SignedSmallImage}: the
+   * load also verifies its signature (entry digests, the signature block) and anchors its signer
+   * in the trust store.
+   */
+  @Benchmark
+  @Warmup(iterations = 5, time = 2)
+  public Kernel imageCycleOneDriverSigned(SignedSmallImage state) {
+    Kernel kernel = Kernel.boot(state.options);
+    DriverImage image = kernel.loadImage(state.jar);
+    if (image.signing() != DriverImage.Signing.TRUSTED) {
+      throw new IllegalStateException("not trusted: " + image);
+    }
+    kernel.open(BenchLink.OPEN_PATH).close();
+    NtStatus unloaded = kernel.unloadDriver("BenchLink");
+    if (!unloaded.isSuccess()) {
+      throw new IllegalStateException("unload: " + unloaded);
+    }
+    kernel.close();
+    state.cycles++;
+    return kernel;
+  }
+
   /** The image cycle through the kernel's own image unload, with its GC proof inside. */
   @State(Scope.Thread)
   public static class ImageUnload {

@@ -20,10 +20,12 @@ final class ImageApiLoader extends ClassLoader {
       Set.of("io.jwdm.annotation", "io.jwdm.kernel", "io.jwdm.spi");
 
   private final ClassLoader runtime;
+  private final ClassLoader platform;
 
   ImageApiLoader(String name) {
     super(name, ClassLoader.getPlatformClassLoader());
     this.runtime = io.jwdm.spi.DriverGlue.class.getClassLoader();
+    this.platform = ClassLoader.getPlatformClassLoader();
   }
 
   /** The package of a binary class name, or "" for the unnamed package. */
@@ -32,12 +34,22 @@ final class ImageApiLoader extends ClassLoader {
     return dot < 0 ? "" : className.substring(0, dot);
   }
 
+  /**
+   * A class of the API packages from the runtime's loader, any other from the platform's. The API
+   * packages are not the platform's, so each name is asked of one loader only, and a name neither
+   * has costs one {@link ClassNotFoundException}, not two.
+   */
+  @Override
+  protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+    if (API_PACKAGES.contains(packageOf(name))) {
+      return Class.forName(name, false, runtime);
+    }
+    return platform.loadClass(name);
+  }
+
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
-    if (!API_PACKAGES.contains(packageOf(name))) {
-      throw new ClassNotFoundException(name);
-    }
-    return Class.forName(name, false, runtime);
+    throw new ClassNotFoundException(name);
   }
 
   @Override

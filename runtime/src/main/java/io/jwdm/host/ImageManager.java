@@ -6,20 +6,12 @@ import io.jwdm.kernel.NtStatus;
 import io.jwdm.spi.DriverGlue;
 import io.jwdm.spi.DriverModel;
 import java.io.IOException;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Executable;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -120,7 +112,7 @@ final class ImageManager {
     }
     ImageContents contents = ImageReader.read(source, core.options.imageSigning());
     checkManifestVersion(contents);
-    if (serviceNames(contents).isEmpty()) {
+    if (!namesGlue(contents)) {
       throw new ImageLoadException(source, Kind.NO_GLUE, "it registers no driver glue in "
           + ImageContents.GLUE_SERVICES + " (was it compiled with the jwdm processor?)");
     }
@@ -132,7 +124,7 @@ final class ImageManager {
         + Integer.toHexString(System.identityHashCode(core));
     ImageClassLoader loader = new ImageClassLoader(loaderName, contents);
     Set<String> classNames = link(contents, loader);
-    List<ImageGlue> glue = describe(source, discover(source, loader), loader);
+    List<ImageGlue> glue = describe(source, discover(source, contents, loader), loader);
     checkNames(source, glue, replacing);
     List<String> names = new ArrayList<>();
     for (ImageGlue each : glue) {
@@ -169,21 +161,30 @@ final class ImageManager {
     }
   }
 
-  /** The class names the services file lists, without comments. */
-  private static List<String> serviceNames(ImageContents contents) {
+  /**
+   * Whether the services file names a class: a line with something other than blanks before its
+   * comment, if any.
+   */
+  private static boolean namesGlue(ImageContents contents) {
     byte[] bytes = contents.entries().get(ImageContents.GLUE_SERVICES);
-    List<String> names = new ArrayList<>();
     if (bytes == null) {
-      return names;
+      return false;
     }
-    for (String line : new String(bytes, StandardCharsets.UTF_8).split("\\R")) {
-      int comment = line.indexOf('#');
-      String name = (comment < 0 ? line : line.substring(0, comment)).trim();
-      if (!name.isEmpty()) {
-        names.add(name);
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    boolean inComment = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\n', '\r', '\u000B', '\f', '\u0085', '\u2028', '\u2029' -> inComment = false;
+        case '#' -> inComment = true;
+        default -> {
+          if (!inComment && c > ' ') {
+            return true;
+          }
+        }
       }
     }
-    return names;
+    return false;
   }
 
   /** Packages an image may not define classes in: the JDK's own and the jwdm runtime's. */
@@ -195,43 +196,43 @@ final class ImageManager {
   }
 
   /**
-   * Loads and links every class of the image, and resolves every class it refers to and every
-   * member of the jwdm API it uses, so a broken or incompatible image is refused now, not when a
-   * routine runs. No class is initialized here.
+   * Loads and links every class of the image, and resolves every class it refers to (in its
+   * constant pool, and in the descriptors of its fields and methods) and every member of the jwdm
+   * API it uses, so a broken or incompatible image is refused now, not when a routine runs. No
+   * class is initialized here.
    *
    * @return the image's class names
    */
   private static Set<String> link(ImageContents contents, ImageClassLoader loader) {
     Path source = contents.source();
-    Map<String, byte[]> classFiles = new TreeMap<>();
-    for (Map.Entry<String, byte[]> entry : contents.entries().entrySet()) {
-      String name = entry.getKey();
+    Map<String, String> internalNames = new TreeMap<>();
+    for (String name : contents.entries().keySet()) {
       if (name.endsWith(".class") && !name.startsWith("META-INF/")
           && !name.endsWith("module-info.class")) {
-        classFiles.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'),
-            entry.getValue());
+        String internal = name.substring(0, name.length() - ".class".length());
+        internalNames.put(ImageClassFile.binaryName(internal), internal);
       }
     }
-    Map<String, Class<?>> resolved = new HashMap<>();
-    Map<String, Set<String>> membersByOwner = new HashMap<>();
-    for (String className : classFiles.keySet()) {
+    Map<String, Class<?>> resolved = new HashMap<>(Math.max(64, internalNames.size() * 8));
+    for (Map.Entry<String, String> each : internalNames.entrySet()) {
+      String className = each.getKey();
       String packageName = ImageApiLoader.packageOf(className);
       if (reservedPackage(packageName)) {
         throw new ImageLoadException(source, Kind.LINK_FAILED, "it defines class " + className
             + " in package " + packageName + ", which belongs to the "
             + (packageName.startsWith("java") ? "JDK" : "jwdm runtime"));
       }
-      Class<?> loaded = resolve(source, className, className, loader, resolved);
+      Class<?> loaded = resolve(source, className, each.getValue(), loader, resolved);
       if (loaded.getClassLoader() != loader) {
         throw new ImageLoadException(source, Kind.LINK_FAILED, "its class " + className
             + " is hidden by a platform class of the same name");
       }
     }
-    for (Map.Entry<String, byte[]> entry : classFiles.entrySet()) {
-      String className = entry.getKey();
+    for (Map.Entry<String, String> each : internalNames.entrySet()) {
+      String className = each.getKey();
       ImageClassFile file;
       try {
-        file = ImageClassFile.parse(entry.getValue());
+        file = ImageClassFile.parse(contents.entries().get(each.getValue() + ".class"));
       } catch (IOException malformed) {
         throw new ImageLoadException(source, Kind.LINK_FAILED, "class " + className
             + " is malformed: " + malformed.getMessage());
@@ -239,42 +240,45 @@ final class ImageManager {
       for (String referenced : file.classes()) {
         resolve(source, className, referenced, loader, resolved);
       }
+      for (String type : file.memberTypes()) {
+        resolve(source, className, type, loader, resolved);
+      }
       for (ImageClassFile.MemberRef member : file.members()) {
-        if (!ImageApiLoader.API_PACKAGES.contains(ImageApiLoader.packageOf(member.owner()))) {
-          continue;
-        }
         Class<?> owner = resolve(source, className, member.owner(), loader, resolved);
-        Set<String> members = membersByOwner.computeIfAbsent(member.owner(),
-            name -> membersOf(owner));
-        String signature = (member.field() ? "F " : "M ") + member.name() + member.descriptor();
-        if (!members.contains(signature)) {
+        if (!ImageApiMembers.of(owner).has(member)) {
           throw new ImageLoadException(source, Kind.INCOMPATIBLE_VERSION, "class " + className
               + " uses " + member.describe() + ", which this jwdm runtime does not have: the"
               + " image was built against another jwdm version");
         }
       }
-      Class<?> loaded = resolved.get(className);
+      Class<?> loaded = resolved.get(each.getValue());
       try {
-        loaded.getDeclaredFields();
-        loaded.getDeclaredMethods();
+        // Links (verifies) the class. The types of its fields and methods, which reflection on
+        // them would resolve, are resolved above from its descriptors, without making the
+        // reflective objects.
         loaded.getDeclaredConstructors();
       } catch (LinkageError | TypeNotPresentException broken) {
         throw new ImageLoadException(source, Kind.LINK_FAILED, "class " + className
             + " fails to link: " + broken, ImageThrowables.detach(broken));
       }
     }
-    return classFiles.keySet();
+    return internalNames.keySet();
   }
 
-  private static Class<?> resolve(Path source, String from, String className,
+  /**
+   * The class an image class refers to by its internal name, through the image's loader, once
+   * per image.
+   */
+  private static Class<?> resolve(Path source, String from, String internalName,
       ImageClassLoader loader, Map<String, Class<?>> resolved) {
-    Class<?> known = resolved.get(className);
+    Class<?> known = resolved.get(internalName);
     if (known != null) {
       return known;
     }
+    String className = ImageClassFile.binaryName(internalName);
     try {
       Class<?> loaded = Class.forName(className, false, loader);
-      resolved.put(className, loaded);
+      resolved.put(internalName, loaded);
       return loaded;
     } catch (ClassNotFoundException | LinkageError missing) {
       String packageName = ImageApiLoader.packageOf(className);
@@ -300,66 +304,29 @@ final class ImageManager {
     }
   }
 
-  /** The fields and methods of a class and its supertypes, as {@code "F name desc"}/{@code "M …"}. */
-  private static Set<String> membersOf(Class<?> owner) {
-    Set<String> members = new HashSet<>();
-    Deque<Class<?>> pending = new ArrayDeque<>();
-    Set<Class<?>> seen = new HashSet<>();
-    pending.add(owner);
-    pending.add(Object.class);
-    while (!pending.isEmpty()) {
-      Class<?> type = pending.poll();
-      if (type == null || !seen.add(type)) {
-        continue;
-      }
-      for (Field field : type.getDeclaredFields()) {
-        members.add("F " + field.getName() + field.getType().descriptorString());
-      }
-      for (Method method : type.getDeclaredMethods()) {
-        members.add("M " + method.getName() + descriptor(method, method.getReturnType()));
-      }
-      if (type == owner) {
-        for (Constructor<?> constructor : type.getDeclaredConstructors()) {
-          members.add("M <init>" + descriptor(constructor, void.class));
-        }
-      }
-      if (type.getSuperclass() != null) {
-        pending.add(type.getSuperclass());
-      }
-      pending.addAll(List.of(type.getInterfaces()));
+  /**
+   * Instantiates the image's glue as {@link ServiceLoader} would on the image's loader, from the
+   * services file the image was read with ({@link ImageGlueProviders}).
+   */
+  private static List<DriverGlue> discover(Path source, ImageContents contents,
+      ImageClassLoader loader) {
+    List<DriverGlue> found;
+    try {
+      found = ImageGlueProviders.instantiate(contents.entries().get(ImageContents.GLUE_SERVICES),
+          ImageClassLoader.URL_PROTOCOL + ":/" + ImageContents.GLUE_SERVICES, loader);
+    } catch (ServiceConfigurationError | LinkageError broken) {
+      throw new ImageLoadException(source, Kind.LINK_FAILED,
+          "its glue cannot be instantiated: " + text(broken), ImageThrowables.detach(broken));
+    } catch (RuntimeException | StackOverflowError broken) {
+      throw new ImageLoadException(source, Kind.LINK_FAILED,
+          "its glue failed while being instantiated: " + text(broken),
+          ImageThrowables.detach(broken));
     }
-    return members;
-  }
-
-  private static String descriptor(Executable executable, Class<?> returnType) {
-    return MethodType.methodType(returnType, executable.getParameterTypes())
-        .toMethodDescriptorString();
-  }
-
-  /** Instantiates the image's glue with {@link ServiceLoader}, on the image's loader only. */
-  private static List<DriverGlue> discover(Path source, ImageClassLoader loader) {
-    List<DriverGlue> found = new ArrayList<>();
-    Iterator<DriverGlue> providers = ServiceLoader.load(DriverGlue.class, loader).iterator();
-    while (true) {
-      DriverGlue glue;
-      try {
-        if (!providers.hasNext()) {
-          break;
-        }
-        glue = providers.next();
-      } catch (ServiceConfigurationError | LinkageError broken) {
-        throw new ImageLoadException(source, Kind.LINK_FAILED,
-            "its glue cannot be instantiated: " + text(broken), ImageThrowables.detach(broken));
-      } catch (RuntimeException | StackOverflowError broken) {
-        throw new ImageLoadException(source, Kind.LINK_FAILED,
-            "its glue failed while being instantiated: " + text(broken),
-            ImageThrowables.detach(broken));
-      }
+    for (DriverGlue glue : found) {
       if (glue.getClass().getClassLoader() != loader) {
         throw new ImageLoadException(source, Kind.LINK_FAILED, "its services file names "
             + glue.getClass().getName() + ", which is not a class of the image");
       }
-      found.add(glue);
     }
     if (found.isEmpty()) {
       throw new ImageLoadException(source, Kind.NO_GLUE, "its services file "

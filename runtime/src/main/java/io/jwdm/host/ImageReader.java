@@ -17,6 +17,7 @@ import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -48,6 +49,9 @@ import java.util.zip.ZipException;
  * test-signing mode.
  */
 final class ImageReader {
+  /** The largest entry, by the zip directory's word, read into an array of its size at once. */
+  private static final int PRESIZED_LIMIT = 1 << 20;
+
   private ImageReader() {}
 
   static ImageContents read(Path source, ImageSigningPolicy policy) {
@@ -64,8 +68,8 @@ final class ImageReader {
   // Jars
 
   private static ImageContents readJar(Path source, ImageSigningPolicy policy) {
-    Map<String, byte[]> entries = new LinkedHashMap<>();
-    Map<String, CodeSigner[]> signersByEntry = new LinkedHashMap<>();
+    Map<String, byte[]> entries;
+    Map<String, CodeSigner[]> signersByEntry;
     boolean hasSignatureFiles = false;
     Manifest manifest;
     try (JarFile jar = new JarFile(source.toFile(), true)) {
@@ -75,6 +79,9 @@ final class ImageReader {
         throw new ImageLoadException(source, Kind.NOT_AN_IMAGE,
             "its manifest is malformed: " + malformed.getMessage(), malformed);
       }
+      int capacity = (int) Math.min(1 << 16, jar.size() * 4L / 3 + 1);
+      entries = new LinkedHashMap<>(capacity);
+      signersByEntry = new LinkedHashMap<>(capacity);
       Enumeration<JarEntry> all = jar.entries();
       while (all.hasMoreElements()) {
         JarEntry entry = all.nextElement();
@@ -85,7 +92,7 @@ final class ImageReader {
         checkName(source, name);
         byte[] bytes;
         try (InputStream in = jar.getInputStream(entry)) {
-          bytes = in.readAllBytes();
+          bytes = readFully(in, entry.getSize());
         } catch (SecurityException mismatch) {
           throw new ImageLoadException(source, Kind.TAMPERED, "entry " + name
               + " does not match the signature: " + mismatch.getMessage(), mismatch);
@@ -115,6 +122,32 @@ final class ImageReader {
     return judge(source, policy, entries, manifest, signersByEntry, hasSignatureFiles);
   }
 
+  /**
+   * All of an entry's bytes, read to the end of its stream (which is when the JDK checks a signed
+   * entry's digest). An entry up to {@value #PRESIZED_LIMIT} bytes by the zip directory is read
+   * into an array of that size, without the copies of a growing buffer; the directory's size is
+   * only a hint (a larger one is not trusted with an allocation, a wrong one is corrected).
+   */
+  private static byte[] readFully(InputStream in, long size) throws IOException {
+    if (size < 0 || size > PRESIZED_LIMIT) {
+      return in.readAllBytes();
+    }
+    byte[] bytes = new byte[(int) size];
+    int read = in.readNBytes(bytes, 0, bytes.length);
+    if (read < bytes.length) {
+      return Arrays.copyOf(bytes, read);
+    }
+    int next = in.read();
+    if (next < 0) {
+      return bytes;
+    }
+    byte[] rest = in.readAllBytes();
+    byte[] all = Arrays.copyOf(bytes, bytes.length + 1 + rest.length);
+    all[bytes.length] = (byte) next;
+    System.arraycopy(rest, 0, all, bytes.length + 1, rest.length);
+    return all;
+  }
+
   /** Entry names an image may not have: absolute, or climbing out of the image. */
   private static void checkName(Path source, String name) {
     if (name.startsWith("/") || name.contains("\\") || name.equals("..") || name.startsWith("../")
@@ -125,6 +158,9 @@ final class ImageReader {
 
   /** The manifest and the signature files and blocks of jar signing, which sign the rest. */
   static boolean isSignatureFile(String name) {
+    if (!name.regionMatches(true, 0, "META-INF/", 0, "META-INF/".length())) {
+      return false;
+    }
     String upper = name.toUpperCase(Locale.ROOT);
     if (!upper.startsWith("META-INF/")) {
       return false;

@@ -214,6 +214,18 @@ class ImageLoadingTest {
   }
 
   @Test
+  void aTypeOnlyAMethodSignatureNamesIsResolvedAtLoadAndRefusedIfMissing() {
+    Path image = TestImage.legacy("Echo")
+        .source("img.echo.Parcel", "package img.echo;\npublic final class Parcel {}\n")
+        .set("MEMBERS", "static int weigh(Parcel[] parcels) { return 0; }")
+        .drop("img/echo/Parcel.class")
+        .jar(dir);
+
+    refused(image, ImageLoadException.Kind.LINK_FAILED,
+        "refers to img.echo.Parcel, which is neither in the image nor visible to it");
+  }
+
+  @Test
   void anImageReferringToTheHostsClassesIsRefused() {
     Path image = TestImage.legacy("Echo")
         .set("MEMBERS", "static String host() { return io.jwdm.host.Kernel.class.getName(); }")
