@@ -947,7 +947,7 @@ final class ImageManager {
     }
     synchronized (core.lock) {
       try {
-        core.lock.wait(Math.max(1, Math.min(POLL_MILLIS, left / 1_000_000)));
+        core.waitLocked(Math.max(1, Math.min(POLL_MILLIS, left / 1_000_000)));
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
       }

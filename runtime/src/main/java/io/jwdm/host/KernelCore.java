@@ -449,13 +449,23 @@ final class KernelCore {
   private static final StackWalker WALKER =
       StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
-  /** True for a frame of jwdm's runtime itself (loaded from the same place as this class). */
+  /**
+   * Whether a class is jwdm's runtime itself (loaded from the same place as this class), worked out
+   * once per class. A {@link ClassValue} keeps no class, and so no driver image, alive.
+   */
+  private static final ClassValue<Boolean> KERNEL_CLASS = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      java.security.CodeSource own = KernelCore.class.getProtectionDomain().getCodeSource();
+      java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+      return own == null ? source == null
+          : source != null && java.util.Objects.equals(own.getLocation(), source.getLocation());
+    }
+  };
+
+  /** True for a frame of jwdm's runtime itself. */
   private static boolean isKernelFrame(StackWalker.StackFrame frame) {
-    java.security.CodeSource own = KernelCore.class.getProtectionDomain().getCodeSource();
-    java.security.CodeSource source =
-        frame.getDeclaringClass().getProtectionDomain().getCodeSource();
-    return own == null ? source == null
-        : source != null && java.util.Objects.equals(own.getLocation(), source.getLocation());
+    return KERNEL_CLASS.get(frame.getDeclaringClass());
   }
 
   /**

@@ -146,10 +146,14 @@ public final class NtStatus {
 
   private final int value;
   private final String name;
+  /** {@link #toString()}, built once: traces and reports print statuses often. */
+  private final String text;
 
   private NtStatus(int value, String name) {
     this.value = value;
     this.name = name;
+    String hex = String.format("0x%08X", value);
+    this.text = name != null ? "STATUS_" + name + " (" + hex + ")" : hex;
   }
 
   /**
@@ -254,7 +258,6 @@ public final class NtStatus {
   /** For example {@code STATUS_SUCCESS (0x00000000)}, or {@code 0xE0000001} for an unnamed value. */
   @Override
   public String toString() {
-    String hex = String.format("0x%08X", value);
-    return name != null ? "STATUS_" + name + " (" + hex + ")" : hex;
+    return text;
   }
 }
