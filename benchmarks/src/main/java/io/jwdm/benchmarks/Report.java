@@ -805,8 +805,9 @@ public final class Report {
          driver object, IRP and kernel services are stand-ins (the services are a plain class
          generated from the `KernelServices` interface at setup, whose IoCompleteRequest counts):
          this is the call layer alone.
-      2. **I/O round trip** (`IoRoundTripBenchmark`, average time, 2 forks of 3 × 1 s warm-up and
-         5 × 1 s measured): one thread
+      2. **I/O round trip** (`IoRoundTripBenchmark`, average time, 2 forks of 8 × 1 s warm-up and
+         5 × 1 s measured; on 2 cores the JIT needs about 6 s before this path runs at its steady
+         speed): one thread
          calls `Handle.deviceIoControl(IOCTL_SIOCTL_METHOD_BUFFERED, 4 bytes, 64)` on an open
          handle: IRP and system buffer built, sent through the I/O manager, completed by the
          driver's dispatch routine, copied back. Sioctl is the WDK sample (which also formats three
