@@ -725,74 +725,73 @@ public final class Report {
   /** Why a goal is missed, from the profiles and the code of the kernel as it stands. */
   private static final Map<String, String> WHY = Map.of(
       "io", """
-          **Why.** The round trip is allocation- and lock-bound in the kernel, not in the driver:
-          per IRP `IoManager.newIrp` builds an `IrpImpl` (a `StackLocation` object per stack
-          location, a status block, an `AtomicReference` for the cancel routine, a 4-slot driver
-          context array) and takes `core.lock` for a fresh address (`KernelCore.allocateAddress`)
-          and again for the reference counts; `buildTransfer` allocates the system buffer and a
-          `Copy[]`; `IoManager.prepare` an `IoRequest`, a completion lambda and an `IoResult`;
-          `IoManager.callDriver` concatenates `"dispatch " + major.wdkName()` on every call and
-          asks `Verifier.flags`, which upper-cases the driver's name and looks it up in a map
-          (`KernelOptions.verifierFlags`); `KernelCore.hostCall`/`callRoutine`/`thread()` read
-          the `ThreadLocal` several times, and every host call ends in `drainDeferred`, which
-          polls the deferred queue and runs `Scheduler.step` (`fireDue`) under the lock even when
-          nothing is queued. `core.lock` is entered about ten times per round trip
-          (`enterRoutine`, `exitRoutine`, `routineReturned`, `completeRequest`,
-          `continueCompletion`, `finish` with `notifyAll`, `fileIrpDone`, `afterRelease`).
-          Sioctl adds its own work on top: three DbgPrint lines per request, each built with
-          string concatenation and `printChars`, then appended to the kernel's trace under the
-          lock. Under `/standard` the verifier's dispatch checks and special pool add their part.
+          **Why.** The kernel's own part of a round trip is the BenchLink row, whose driver
+          completes each IRP at once. Per round trip the kernel now takes its lock twice (the
+          IRP's reference on the device in `IoManager.newIrp`, its release in
+          `IoManager.finish`; nothing at the end of the host call when no work is queued), keeps
+          no string building on the path, and allocates about a dozen small objects: the IRP with
+          its stack location and status block, the system buffer, the caller's copies of its input
+          and output, the request and its result. Sioctl's row adds the WDK sample's own work:
+          three DbgPrint lines per request, built with string concatenation and `printChars`, each
+          appended to the kernel's trace as a record under the kernel lock; the difference between
+          the two rows is that work (the sample prints them in checked builds only; jwdm keeps
+          them, because the trace is where a user reads them). On this 2-core machine the JIT
+          needs about 6 s before the path runs at its steady speed, and a single iteration can
+          still be slowed by the JIT or by the other processes of the machine: see the error.
           """,
       "cycle-classpath-Sioctl", """
           **Why.** Sioctl's DriverEntry creates seven kernel objects (device, link, pool block,
           spin lock, process notify routine, timer, DPC), and the kernel records the creation
-          stack of each with `KernelCore.creationStack()`: a `StackWalker` walk with
-          `RETAIN_CLASS_REFERENCE` over the whole stack, calling
-          `getProtectionDomain().getCodeSource()` on every frame's class (twice: `dropWhile` and
-          `takeWhile`) and on `KernelCore` itself each time, then building `StackTraceElement`s.
-          The profile shows the walker's frame buffers on top. BenchLink, which makes two objects,
-          stays under the goal.
+          stack of each with a `StackWalker` walk, so that a leak names where it was made.
           """,
-      "cycle-image", """
-          **Why.** The examples image is not the size of Felix's bundle: 3 drivers and 30 classes,
-          signed, against one activator class. Loading it reads and verifies every entry
-          (`ImageReader.readJar` through `JarFile`'s verifier: digests of every entry, the PKCS#7
-          signature and its certificate), then `ImageManager.link` parses every class file with
-          its own parser (`ImageClassFile.parse`) and resolves each member reference by
-          reflection on the runtime API (`ImageManager.membersOf`, recomputed for every image),
-          then defines the classes; Sioctl's DriverEntry then runs interpreted in the new loader.
-          The one-driver image row, the size of the Felix bundle, shows the per-image cost
-          without that per-class work.
+      "cycle-image-signed", """
+          **Why.** A signed image is read and verified entry by entry (`JarFile`'s verifier: each
+          entry's digest, then the signature block against the trusted certificate), then its
+          classes are checked against the runtime API, defined in a new class loader and verified
+          by the JVM, and the glue is instantiated; Felix's bundle is not signed.
+          """,
+      "cycle-image-small", """
+          **Why.** The cycle is reading the jar, checking its classes against the runtime API,
+          defining them in a new class loader (the JVM verifies their bytecode) and running
+          DriverEntry, open/close and Unload.
           """,
       "scale", """
-          **Why.** Plugging in a device is O(installed drivers): `PnpManager.matching` copies
-          every installed glue (`IoManager.installedGlue()`, a `LinkedHashMap` values copy) and
-          compares every hardware ID with `equalsIgnoreCase`, three times per device (lower
-          filters, function, upper filters) — with 1,000 drivers installed that dominates. Removing
-          a device, and closing a handle, are O(objects alive), because `ArrayList.remove(Object)`
-          scans and shifts: removal deletes the PDO through `IoManager.forceDelete`, which removes
-          it from the root bus driver's `devices` list (every PDO of the system) and from
-          `zombies`, and `PnpManager` removes the node from `nodes`; closing removes the handle
-          from `IoManager.handles`. So the per-object time falls as the kernel empties, and the
-          total time for N objects is quadratic. What the heap holds after the last unload is
-          in the class histogram under the results table: JDK arrays alone are the backing arrays
-          of kernel collections that grew to the peak and never shrink (`ArrayList` and `HashMap`
-          tables) and the per-hardware-ID instance counters; kernel objects there
-          (`DeviceObjectImpl`, `DeviceNode`) are deleted objects the kernel still reaches.
+          **Why.** No kernel structure is searched per device any more: plugging in matches
+          drivers through a hardware-ID index, and removing a device or closing a handle takes
+          constant time (device lists linked through the devices themselves, hash sets for
+          handles, nodes and zombies; REMOVE_DEVICE looks only at its own stack), and the profile
+          above has no kernel method whose share grows with the number of devices. Most of a
+          step's time is the garbage collector's: the same harness with a 6 GiB young generation
+          (`-Xmn6g`, so that few collections run) plugs in at about 30 µs a device instead of
+          50, and removes at 3.5–8 µs. What is left of the fall in the removal's time per
+          device from step to step is the collector's work on an old generation that empties
+          (each young collection scans the old objects that point at new ones) and a working set
+          that shrinks, as far as the profile and this experiment tell.
           """,
       "processor-1000", """
-          **Why.** Generating sources costs javac a second round: `JavacProcessingEnvironment$Round`
-          (`Round.<init>`/`Round.next`) enters the trees again for the round with the N new glue
-          files, which javac then parses, enters, attributes and generates — each glue class is
-          larger than the driver it serves, with a nested class per routine. The processor itself
-          (`JwdmProcessor.process`) is the smaller part, and most of it is JavaPoet's
-          `JavaFile.writeTo`, which emits every file twice (once to collect its imports).
+          **Why.** Most of the cost is javac's, and any processor that generates one source file
+          per driver pays it. Generating files starts another annotation-processing round, and
+          javac enters every source tree of the compilation again at each round change, mostly
+          resolving imports (about a quarter of the compile in the profile); even the no-op
+          processor, which generates nothing, pays one such change. For every file created,
+          javac's `Filer` looks the new name up in every module of the JDK (10–15%). Then javac
+          parses, attributes and generates the N glue classes. The processor's own share is now
+          about a fifth of the compile: the glue has one nested routine class per driver instead
+          of one per routine (Sioctl's glue: 2 class files, 3.5 KB, instead of 4 and 5.3 KB),
+          parts every glue shares are built once, and each file is formatted once. Below this
+          needs a different design: glue written as class files instead of sources (no second
+          parse and attribution), or one source file per compilation instead of one per driver.
+          The three settings also run in different forks at different moments, so the ratios
+          move with the machine's load: see the spread of the runs, where the same compilation
+          can take three times as long from one run to the next. The marginal cost per driver
+          between 100 and 1000 drivers is within that spread; the processor does the same work
+          for each driver (one model, the rules, one glue file).
           """,
       "dispatch-glue", """
-          **Why.** The glue adds one interface call (`DriverDispatch.dispatch`, monomorphic at
-          this call site, on a final nested class holding the driver in a final field) in front
-          of the direct call, which the JIT normally inlines: compare the inclusive shares of the
-          glue's `dispatch` and of the driver's method above.
+          **Why.** The glue adds one interface call (`DriverDispatch.dispatch` on the glue's final
+          nested `Routines` class, monomorphic at this call site) and, where one role has several
+          methods, a `switch` on a final field, in front of the direct call, which the JIT
+          normally inlines.
           """);
 
   private static final String HOW = """
