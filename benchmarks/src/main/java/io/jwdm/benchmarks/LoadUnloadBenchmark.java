@@ -137,21 +137,14 @@ public class LoadUnloadBenchmark {
 
   /**
    * A one-driver image, the size of Felix's one-activator bundle: BenchLink's class and its glue
-   * (with its services file) written into a jar at setup, unsigned, so the kernel boots in
-   * test-signing mode.
+   * (with its services file) written into a jar at setup by the subclass, and the kernel options
+   * that load it. Counts the cycles of each iteration for the GC proof after it.
    */
-  @State(Scope.Thread)
-  public static class SmallImage {
+  public abstract static class OneDriverImage {
     Path jar;
     KernelOptions options;
     long unloadedBefore;
     long cycles;
-
-    @Setup(Level.Trial)
-    public void setUp() throws java.io.IOException {
-      jar = Images.oneDriverJar(BenchLink.class, BenchLink_DriverGlue.class);
-      options = KernelOptions.builder().testSigning(true).build();
-    }
 
     @Setup(Level.Iteration)
     public void startCounting() {
@@ -170,34 +163,22 @@ public class LoadUnloadBenchmark {
     }
   }
 
-  /** {@link #imageCycle} for the one-driver image of {@link SmallImage}. */
-  @Benchmark
-  @Warmup(iterations = 5, time = 2)
-  public Kernel imageCycleOneDriver(SmallImage state) {
-    Kernel kernel = Kernel.boot(state.options);
-    kernel.loadImage(state.jar);
-    kernel.open(BenchLink.OPEN_PATH).close();
-    NtStatus unloaded = kernel.unloadDriver("BenchLink");
-    if (!unloaded.isSuccess()) {
-      throw new IllegalStateException("unload: " + unloaded);
+  /** The one-driver image unsigned, so the kernel boots in test-signing mode. */
+  @State(Scope.Thread)
+  public static class SmallImage extends OneDriverImage {
+    @Setup(Level.Trial)
+    public void setUp() throws java.io.IOException {
+      jar = Images.oneDriverJar(BenchLink.class, BenchLink_DriverGlue.class);
+      options = KernelOptions.builder().testSigning(true).build();
     }
-    kernel.close();
-    state.cycles++;
-    return kernel;
   }
 
   /**
-   * {@link SmallImage}'s one-driver image, signed with the examples build's test-signing key (as
-   * the examples jar is), and a kernel that trusts that key and enforces driver signing: the signed
-   * image the size of Felix's bundle.
+   * The one-driver image signed with the examples build's test-signing key (as the examples jar
+   * is), and a kernel that trusts that key and enforces driver signing.
    */
   @State(Scope.Thread)
-  public static class SignedSmallImage {
-    Path jar;
-    KernelOptions options;
-    long unloadedBefore;
-    long cycles;
-
+  public static class SignedSmallImage extends OneDriverImage {
     @Setup(Level.Trial)
     public void setUp() throws java.io.IOException {
       Path examples = Images.examplesJar();
@@ -207,22 +188,13 @@ public class LoadUnloadBenchmark {
         throw new IllegalStateException("the kernel would not enforce driver signing");
       }
     }
+  }
 
-    @Setup(Level.Iteration)
-    public void startCounting() {
-      unloadedBefore = ManagementFactory.getClassLoadingMXBean().getUnloadedClassCount();
-      cycles = 0;
-    }
-
-    @TearDown(Level.Iteration)
-    public void proveCollected() {
-      Images.proveCollected(unloadedBefore, cycles, 2);
-    }
-
-    @TearDown(Level.Trial)
-    public void delete() throws java.io.IOException {
-      java.nio.file.Files.deleteIfExists(jar);
-    }
+  /** {@link #imageCycle} for the one-driver image of {@link SmallImage}. */
+  @Benchmark
+  @Warmup(iterations = 5, time = 2)
+  public Kernel imageCycleOneDriver(SmallImage state) {
+    return oneDriverCycle(state, DriverImage.Signing.UNSIGNED);
   }
 
   /**
@@ -233,10 +205,14 @@ public class LoadUnloadBenchmark {
   @Benchmark
   @Warmup(iterations = 5, time = 2)
   public Kernel imageCycleOneDriverSigned(SignedSmallImage state) {
+    return oneDriverCycle(state, DriverImage.Signing.TRUSTED);
+  }
+
+  private static Kernel oneDriverCycle(OneDriverImage state, DriverImage.Signing expected) {
     Kernel kernel = Kernel.boot(state.options);
     DriverImage image = kernel.loadImage(state.jar);
-    if (image.signing() != DriverImage.Signing.TRUSTED) {
-      throw new IllegalStateException("not trusted: " + image);
+    if (image.signing() != expected) {
+      throw new IllegalStateException("expected " + expected + ": " + image);
     }
     kernel.open(BenchLink.OPEN_PATH).close();
     NtStatus unloaded = kernel.unloadDriver("BenchLink");

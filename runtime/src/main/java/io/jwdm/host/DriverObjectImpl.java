@@ -136,10 +136,6 @@ final class DriverObjectImpl implements DriverObject {
     return startIo;
   }
 
-  DriverUnload unload() {
-    return unload;
-  }
-
   boolean isDefaultDispatch(MajorFunction function) {
     return majorFunctions[function.code()] == null;
   }

@@ -588,7 +588,7 @@ final class ImageManager {
         continue;
       }
       wasLoaded.add(glue.driverName());
-      if (driver.model() == DriverModel.LEGACY && driver.unload() == null) {
+      if (driver.model() == DriverModel.LEGACY && driver.driverUnload() == null) {
         result.failure = ImageUnloadResult.Outcome.NOT_UNLOADABLE;
         result.blockers = glue.driverName() + " has no Unload routine"
             + (glue.permanent() ? " (a permanent driver)" : "") + ": it can never be unloaded";

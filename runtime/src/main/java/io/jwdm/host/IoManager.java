@@ -241,7 +241,7 @@ final class IoManager {
             "a PnP driver is unloaded by the PnP manager after its last device is removed");
         return NtStatus.INVALID_DEVICE_REQUEST;
       }
-      if (driver.unload() == null) {
+      if (driver.driverUnload() == null) {
         core.trace("UnloadRefused", driver.name(), "the driver has no Unload routine");
         return NtStatus.INVALID_DEVICE_REQUEST;
       }
@@ -333,7 +333,7 @@ final class IoManager {
         return false;
       }
       driver.state = DriverObjectImpl.State.UNLOADING;
-      unload = driver.unload();
+      unload = driver.driverUnload();
     }
     if (unload != null) {
       core.trace("Unload", driver.name(), "calling");

@@ -148,8 +148,15 @@ final class PnpManager {
     }
   }
 
-  /** Why a driver could not be had for a stack: a device problem code and the reason. */
-  private record Refusal(int code, String why) {}
+  /**
+   * A driver had for a stack, or, when {@code driver} is null, why not: a device problem code and
+   * the reason.
+   */
+  private record Claim(DriverObjectImpl driver, int code, String why) {
+    static Claim refused(int code, String why) {
+      return new Claim(null, code, why);
+    }
+  }
 
   /**
    * The loaded instance of {@code glue}'s driver, loading it if needed, claimed for building a
@@ -157,7 +164,7 @@ final class PnpManager {
    * that was unloaded meanwhile is loaded again; one still unloading is refused with code 38, as
    * Windows does.
    */
-  private Object claim(DriverGlue glue, List<DriverObjectImpl> claimed) {
+  private Claim claim(DriverGlue glue, List<DriverObjectImpl> claimed) {
     for (int attempt = 0; attempt < 3; attempt++) {
       DriverObjectImpl driver = io.loaded(glue.driverName());
       if (driver == null) {
@@ -167,7 +174,7 @@ final class PnpManager {
           if (NtStatus.IMAGE_ALREADY_LOADED.equals(status[0])) {
             continue; // another thread loaded it just now
           }
-          return new Refusal(DeviceNode.CODE_DRIVER_ENTRY_FAILED,
+          return Claim.refused(DeviceNode.CODE_DRIVER_ENTRY_FAILED,
               glue.driverName() + " failed to load: " + status[0]);
         }
       }
@@ -177,14 +184,14 @@ final class PnpManager {
         if (driver.state == DriverObjectImpl.State.LOADED) {
           driver.stacksBuilding++;
           claimed.add(driver);
-          return driver;
+          return new Claim(driver, 0, null);
         }
         if (driver.state != DriverObjectImpl.State.UNLOADED) {
           break;
         }
       }
     }
-    return new Refusal(DeviceNode.CODE_PREVIOUS_INSTANCE,
+    return Claim.refused(DeviceNode.CODE_PREVIOUS_INSTANCE,
         glue.driverName() + " is still unloading");
   }
 
@@ -199,13 +206,13 @@ final class PnpManager {
     stack.addAll(matching(node, DriverRole.UPPER_FILTER));
     List<DriverObjectImpl> involved = new ArrayList<>();
     for (DriverGlue glue : stack) {
-      Object claim = claim(glue, claimed);
-      if (claim instanceof Refusal refusal) {
+      Claim claim = claim(glue, claimed);
+      if (claim.driver() == null) {
         tearDown(node, involved);
-        fail(node, DeviceNode.State.FAILED, refusal.code(), refusal.why());
+        fail(node, DeviceNode.State.FAILED, claim.code(), claim.why());
         return;
       }
-      DriverObjectImpl driver = (DriverObjectImpl) claim;
+      DriverObjectImpl driver = claim.driver();
       involved.add(driver);
       if (driver.addDevice() == null) {
         core.trace("AddDevice", driver.name(), "the driver has no AddDevice routine");
